@@ -1,0 +1,118 @@
+package dev.kindling.core.backend.cpu;
+
+import dev.kindling.core.backend.Backend;
+import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.ElementwiseOps;
+import dev.kindling.core.backend.EmbeddingOps;
+import dev.kindling.core.backend.OptimOps;
+import dev.kindling.core.tensor.Device;
+import dev.kindling.core.tensor.Storage;
+import dev.kindling.core.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * The CPU backend: always available, the fallback where no accelerator is, and the reference every
+ * other backend is tested against.
+ */
+public final class CpuBackend implements Backend {
+
+    private final CpuKernels kernels;
+    private final BlasOps blas;
+    private final ElementwiseOps elementwise;
+    private final EmbeddingOps embedding;
+    private final OptimOps optim;
+
+    /** The CPU backend with the preferred kernels (the Vector API when present). */
+    public CpuBackend() {
+        this(CpuKernels.preferred());
+    }
+
+    /** A CPU backend on the given kernels (benchmarks compare {@link CpuKernels#scalar()} with the preferred ones). */
+    public CpuBackend(CpuKernels kernels) {
+        this.kernels = kernels;
+        this.blas = new CpuBlas(kernels);
+        this.elementwise = new CpuElementwise();
+        this.embedding = new CpuEmbedding(kernels);
+        this.optim = new CpuOptim();
+    }
+
+    public CpuKernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public String deviceType() {
+        return "cpu";
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes();
+    }
+
+    @Override
+    public Storage allocate(Device device, long elements) {
+        if (!device.isCpu()) {
+            throw new IllegalArgumentException("the CPU backend cannot allocate on " + device);
+        }
+        return CpuStorage.allocate(device, elements);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        checkCount(src.numel(), dst.numel());
+        MemorySegment.copy(src.segment(), src.offset() * Float.BYTES, dst.segment(), dst.offset() * Float.BYTES,
+                src.numel() * Float.BYTES);
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment src, long srcOffset, Tensor dst) {
+        MemorySegment.copy(src, srcOffset * Float.BYTES, dst.segment(), dst.offset() * Float.BYTES, dst.numel() * Float.BYTES);
+    }
+
+    @Override
+    public void copyToHost(Tensor src, MemorySegment dst, long dstOffset) {
+        MemorySegment.copy(src.segment(), src.offset() * Float.BYTES, dst, dstOffset * Float.BYTES, src.numel() * Float.BYTES);
+    }
+
+    @Override
+    public long countNonFinite(Tensor t) {
+        MemorySegment s = t.segment();
+        long bad = 0;
+        for (long i = t.offset(), end = t.offset() + t.numel(); i < end; i++) {
+            if (!Float.isFinite(s.getAtIndex(JAVA_FLOAT, i))) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    @Override
+    public BlasOps blas() {
+        return blas;
+    }
+
+    @Override
+    public ElementwiseOps elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public EmbeddingOps embedding() {
+        return embedding;
+    }
+
+    @Override
+    public OptimOps optim() {
+        return optim;
+    }
+
+    private static void checkCount(long a, long b) {
+        if (a != b) {
+            throw new IllegalArgumentException("copy: element counts differ, " + a + " vs " + b);
+        }
+    }
+}
