@@ -1,0 +1,2 @@
+/** Checkpoints: safetensors reading and writing, atomic saves of module parameters. */
+package dev.kindling.core.io;
