@@ -259,6 +259,9 @@ public final class Tensor {
     public void setFlat(long i, float value) {
         checkFlat(i);
         if (storage instanceof CpuStorage cpu) {
+            if (cpu.segment().isReadOnly()) {
+                throw new UnsupportedOperationException("tensor is read-only (e.g. memory-mapped from a checkpoint); copy() it to modify");
+            }
             cpu.segment().setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, value);
         } else {
             narrowFlat(i).copyFrom(Tensor.wrap(new float[]{value}, 1));

@@ -1,0 +1,151 @@
+package dev.kindling.core.io;
+
+import dev.kindling.core.tensor.Device;
+import dev.kindling.core.tensor.Tensor;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads and writes the safetensors format (float32 tensors), so that PyTorch reads what Kindling
+ * writes and the other way round.
+ *
+ * <p>Writes are atomic: the file is written under a temporary name in the target directory, forced to
+ * disk, renamed over the target, and the directory is forced. A crash at any point leaves either the
+ * old file or the new one, never a mixture.
+ */
+public final class Safetensors {
+
+    /** The tensors and metadata of a file loaded whole. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    }
+
+    private static final int CHUNK = 1 << 22;
+
+    private Safetensors() {
+    }
+
+    /** Loads every tensor of {@code path} as a float32 CPU tensor, after validating the whole header. */
+    public static Contents read(Path path) throws IOException {
+        SafetensorsFile f = SafetensorsFile.open(path);
+        return new Contents(f.loadAll(), f.metadata());
+    }
+
+    /** Writes {@code tensors} (any device; copied to the host as needed) and string metadata atomically. */
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        if (!ByteOrder.nativeOrder().equals(ByteOrder.LITTLE_ENDIAN)) {
+            throw new UnsupportedOperationException("safetensors I/O needs a little-endian platform");
+        }
+        byte[] header = header(tensors, metadata);
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+                writeFully(ch, len);
+                writeFully(ch, ByteBuffer.wrap(header));
+                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+                for (Tensor t : tensors.values()) {
+                    writeTensor(ch, t.device().isCpu() ? t : t.to(Device.CPU), chunk);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot rename atomically; refusing a non-atomic checkpoint", e);
+            }
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        StringBuilder sb = new StringBuilder("{");
+        boolean first = true;
+        if (metadata != null && !metadata.isEmpty()) {
+            sb.append("\"__metadata__\":{");
+            boolean f = true;
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                sb.append(f ? "" : ",").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+                f = false;
+            }
+            sb.append('}');
+            first = false;
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey().equals("__metadata__") || e.getKey().isEmpty()) {
+                throw new IllegalArgumentException("invalid tensor name '" + e.getKey() + "'");
+            }
+            Tensor t = e.getValue();
+            long bytes = t.numel() * Float.BYTES;
+            sb.append(first ? "" : ",").append(Json.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
+            int[] shape = t.shape();
+            for (int i = 0; i < shape.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(shape[i]);
+            }
+            sb.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            offset += bytes;
+            first = false;
+        }
+        sb.append('}');
+        // Pad with spaces so the data section starts 8-byte aligned (lets readers map it in place).
+        while ((sb.toString().getBytes(StandardCharsets.UTF_8).length) % 8 != 0) {
+            sb.append(' ');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void writeTensor(FileChannel ch, Tensor t, ByteBuffer chunk) throws IOException {
+        MemorySegment src = t.segment();
+        MemorySegment buf = MemorySegment.ofBuffer(chunk.clear());
+        long pos = t.offset() * Float.BYTES;
+        long end = pos + t.numel() * Float.BYTES;
+        while (pos < end) {
+            int n = (int) Math.min(CHUNK, end - pos);
+            MemorySegment.copy(src, pos, buf, 0, n);
+            chunk.clear().limit(n);
+            writeFully(ch, chunk);
+            pos += n;
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** Makes the rename durable; some platforms cannot open directories, where this is a no-op. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not supported here (e.g. Windows); the rename itself is still atomic.
+        }
+    }
+
+    /** Convenience: an ordered map of name → tensor. */
+    public static Map<String, Tensor> tensors(Object... nameTensorPairs) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameTensorPairs.length; i += 2) {
+            m.put((String) nameTensorPairs[i], (Tensor) nameTensorPairs[i + 1]);
+        }
+        return m;
+    }
+}
