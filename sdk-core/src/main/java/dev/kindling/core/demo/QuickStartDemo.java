@@ -25,7 +25,7 @@ import java.util.Random;
 /**
  * A minute with the SDK: a bag-of-words topic classifier (EmbeddingBag mean → Linear) trained with
  * sparse Adagrad on a handful of sentences, checkpointed atomically to safetensors, reloaded, and used.
- * Run with {@code ./mvnw -q -pl sdk-core compile exec:java}.
+ * Run with {@code ./mvnw -q -pl sdk-core compile exec:exec}.
  */
 public final class QuickStartDemo {
 
