@@ -5,6 +5,7 @@ import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The service-provider interface every compute backend implements (CPU here, CUDA in
@@ -22,6 +23,11 @@ public interface Backend {
 
     /** Whether this backend can run here, and why not when it cannot (no driver, failing driver, …). */
     Availability availability();
+
+    /** The devices of this backend present on this machine (the CPU backend reports one). */
+    default List<Device> devices() {
+        return List.of(new Device(deviceType(), 0));
+    }
 
     /** Zero-filled storage for {@code elements} float32 values on {@code device}. */
     Storage allocate(Device device, long elements);
