@@ -9,14 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format (float32 tensors), so that PyTorch reads what Kindling
@@ -49,29 +44,15 @@ public final class Safetensors {
             throw new UnsupportedOperationException("safetensors I/O needs a little-endian platform");
         }
         byte[] header = header(tensors, metadata);
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-                writeFully(ch, len);
-                writeFully(ch, ByteBuffer.wrap(header));
-                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-                for (Tensor t : tensors.values()) {
-                    writeTensor(ch, t.device().isCpu() ? t : t.to(Device.CPU), chunk);
-                }
-                ch.force(true);
+        AtomicFiles.replace(path, ch -> {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+            AtomicFiles.writeFully(ch, len);
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+            for (Tensor t : tensors.values()) {
+                writeTensor(ch, t.device().isCpu() ? t : t.to(Device.CPU), chunk);
             }
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically; refusing a non-atomic checkpoint", e);
-            }
-            forceDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -120,23 +101,8 @@ public final class Safetensors {
             int n = (int) Math.min(CHUNK, end - pos);
             MemorySegment.copy(src, pos, buf, 0, n);
             chunk.clear().limit(n);
-            writeFully(ch, chunk);
+            AtomicFiles.writeFully(ch, chunk);
             pos += n;
-        }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
-    /** Makes the rename durable; some platforms cannot open directories, where this is a no-op. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Not supported here (e.g. Windows); the rename itself is still atomic.
         }
     }
 

@@ -281,11 +281,7 @@ public final class WriteAheadLog implements Closeable {
     }
 
     private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Directories cannot be opened on some platforms; file contents are still forced.
-        }
+        AtomicFiles.forceDirectory(dir);
     }
 
     private void ensureOpen() {
