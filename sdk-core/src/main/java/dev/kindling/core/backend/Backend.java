@@ -52,6 +52,9 @@ public interface Backend {
 
     OptimOps optim();
 
+    /** Hierarchical softmax kernels. */
+    HsmOps hsm();
+
     /** Whether a backend can be used, with the reason when it cannot. */
     record Availability(boolean available, String reason) {
 

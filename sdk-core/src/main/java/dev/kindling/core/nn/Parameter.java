@@ -80,6 +80,26 @@ public final class Parameter {
         value = newValue.device().equals(value.device()) ? newValue : newValue.to(value.device());
     }
 
+    /**
+     * Replaces the value with {@code newValue}, which has at least as many rows as the current value and
+     * the same size in every other dimension (growing vocabularies); accumulated gradients are reset.
+     */
+    public void growRows(Tensor newValue) {
+        int[] old = value.shape(), now = newValue.shape();
+        boolean ok = old.length == now.length && now[0] >= old[0] && newValue.device().equals(value.device());
+        for (int d = 1; ok && d < old.length; d++) {
+            ok = old[d] == now[d];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("parameter '" + name + "' of shape " + Shapes.str(old) + " on " + value.device()
+                    + " cannot grow to " + Shapes.str(now) + " on " + newValue.device()
+                    + " (only the row count may grow, on the same device)");
+        }
+        value = newValue;
+        grad = null;
+        sparseGrad = null;
+    }
+
     void moveTo(Device device) {
         value = value.to(device);
         grad = grad == null ? null : grad.to(device);

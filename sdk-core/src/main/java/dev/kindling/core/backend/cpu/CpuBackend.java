@@ -4,6 +4,7 @@ import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.BlasOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
+import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.OptimOps;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Storage;
@@ -24,6 +25,7 @@ public final class CpuBackend implements Backend {
     private final ElementwiseOps elementwise;
     private final EmbeddingOps embedding;
     private final OptimOps optim;
+    private final HsmOps hsm;
 
     /** The CPU backend with the preferred kernels (the Vector API when present). */
     public CpuBackend() {
@@ -37,6 +39,7 @@ public final class CpuBackend implements Backend {
         this.elementwise = new CpuElementwise();
         this.embedding = new CpuEmbedding(kernels);
         this.optim = new CpuOptim();
+        this.hsm = new CpuHsm(kernels);
     }
 
     public CpuKernels kernels() {
@@ -108,6 +111,11 @@ public final class CpuBackend implements Backend {
     @Override
     public OptimOps optim() {
         return optim;
+    }
+
+    @Override
+    public HsmOps hsm() {
+        return hsm;
     }
 
     private static void checkCount(long a, long b) {

@@ -1,0 +1,43 @@
+package dev.kindling.core.backend;
+
+import dev.kindling.core.tensor.Tensor;
+
+/**
+ * The parameters and class layout of a two-level hierarchical softmax, as the {@link HsmOps} kernels
+ * see them. Classes are grouped into clusters: cluster {@code c} holds the classes
+ * {@code members[memberStart[c] .. memberStart[c+1])}, in within-cluster index order, and
+ * {@code classCluster[k]} is the cluster of class {@code k}, {@code classIndex[k]} its index inside it.
+ *
+ * @param clusterWeight C × d
+ * @param clusterBias   C
+ * @param classWeight   N × d (row k belongs to class k)
+ * @param classBias     N × 1
+ */
+public record HsmTables(Tensor clusterWeight, Tensor clusterBias, Tensor classWeight, Tensor classBias,
+                        int[] memberStart, int[] members, int[] classCluster, int[] classIndex) {
+
+    public int clusters() {
+        return memberStart.length - 1;
+    }
+
+    public int classes() {
+        return classCluster.length;
+    }
+
+    public int dim() {
+        return clusterWeight.size(1);
+    }
+
+    public int clusterSize(int c) {
+        return memberStart[c + 1] - memberStart[c];
+    }
+
+    /** The largest cluster's size (scratch buffers are sized by it). */
+    public int maxClusterSize() {
+        int m = 0;
+        for (int c = 0; c < clusters(); c++) {
+            m = Math.max(m, clusterSize(c));
+        }
+        return m;
+    }
+}

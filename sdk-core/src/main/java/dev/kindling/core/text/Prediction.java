@@ -1,0 +1,5 @@
+package dev.kindling.core.text;
+
+/** A predicted label (with its prefix) and its probability. */
+public record Prediction(String label, float probability) {
+}

@@ -1,0 +1,201 @@
+package dev.kindling.core.text;
+
+import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.tensor.IndexTensor;
+import dev.kindling.core.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * Lock-free multi-threaded SGD (Hogwild) for a {@link TextClassifier}, as fastText trains: every thread
+ * walks the examples from its own starting point, one example at a time, and writes its updates
+ * straight into the shared input table and output layer without locks; the learning rate decays
+ * linearly from {@code lr} to 0 over {@code epoch} passes. An example with several labels trains on one
+ * of them, drawn at random each time.
+ */
+public final class SupervisedTrainer {
+
+    private static final CpuKernels KERNELS = CpuKernels.preferred();
+
+    private SupervisedTrainer() {
+    }
+
+    /** Builds the dictionary from the lines, initializes a model and trains it. */
+    public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
+        Dictionary dict = Dictionary.build(lines.stream().map(LabelledLines.Line::tokens)::iterator, args.label(), args.minCount(),
+                args.minCountLabel(), args.bucket(), args.wordNgrams());
+        TextClassifier model = TextClassifier.initialize(args, dict);
+        fit(model, lines, args, progress);
+        return model;
+    }
+
+    /**
+     * Trains an existing model on the lines (fine-tuning, or training after words and labels were
+     * added). Labels unknown to the model are ignored; lines left without a label are skipped. Words of
+     * the lines that were inactive become active. Uses {@code args}' lr, epoch and thread count.
+     */
+    public static void fit(TextClassifier model, List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
+        Dictionary dict = model.dictionary();
+        List<int[]> rows = new ArrayList<>(lines.size());
+        List<int[]> labels = new ArrayList<>(lines.size());
+        List<Integer> tokenCounts = new ArrayList<>(lines.size());
+        long totalTokens = 0;
+        for (LabelledLines.Line line : lines) {
+            int[] ls = java.util.Arrays.stream(dict.labelIds(line.tokens())).filter(id -> id >= 0).toArray();
+            int[] rs = dict.inputRows(line.tokens(), true);
+            if (ls.length == 0 || rs.length == 0) {
+                continue;
+            }
+            rows.add(rs);
+            labels.add(ls);
+            tokenCounts.add(line.tokens().size());
+            totalTokens += line.tokens().size();
+            for (int r : rs) {
+                if (r >= dict.buckets()) {
+                    dict.activate(r - dict.buckets());
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no usable training example: every line lacks a known label or any input feature");
+        }
+        new Run(model, rows.toArray(int[][]::new), labels.toArray(int[][]::new),
+                tokenCounts.stream().mapToInt(Integer::intValue).toArray(), totalTokens, args).execute(progress);
+    }
+
+    /** One training run: the shared state of the worker threads. */
+    private static final class Run {
+        private final TextClassifier model;
+        private final int[][] rows;
+        private final int[][] labels;
+        private final int[] tokens;
+        private final TrainingArgs args;
+        private final long plannedTokens;
+        private final AtomicLong processed = new AtomicLong();
+        private final double[] lossSum;
+        private final long[] lossCount;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Run(TextClassifier model, int[][] rows, int[][] labels, int[] tokens, long totalTokens, TrainingArgs args) {
+            this.model = model;
+            this.rows = rows;
+            this.labels = labels;
+            this.tokens = tokens;
+            this.args = args;
+            this.plannedTokens = totalTokens * args.epoch();
+            this.lossSum = new double[args.thread()];
+            this.lossCount = new long[args.thread()];
+        }
+
+        float currentLr() {
+            double p = Math.min(1.0, processed.get() / (double) plannedTokens);
+            return (float) (args.lr() * (1.0 - p));
+        }
+
+        void execute(Consumer<TrainingProgress> progress) {
+            int n = args.thread();
+            List<Thread> threads = new ArrayList<>(n);
+            long start = System.nanoTime();
+            for (int t = 0; t < n; t++) {
+                int id = t;
+                threads.add(Thread.ofPlatform().name("kindling-train-" + t).start(() -> {
+                    try {
+                        work(id);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
+            }
+            try {
+                for (Thread th : threads) {
+                    while (th.isAlive()) {
+                        th.join(100);
+                        if (progress != null) {
+                            progress.accept(snapshot(start, false));
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("training interrupted", e);
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("a training thread failed: " + failure.get(), failure.get());
+            }
+            if (progress != null) {
+                progress.accept(snapshot(start, true));
+            }
+        }
+
+        TrainingProgress snapshot(long start, boolean done) {
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            long p = Math.min(processed.get(), plannedTokens);
+            double frac = done ? 1.0 : p / (double) plannedTokens;
+            double loss = 0;
+            long count = 0;
+            for (int t = 0; t < lossSum.length; t++) {
+                loss += lossSum[t];
+                count += lossCount[t];
+            }
+            double wst = p / seconds / args.thread();
+            long eta = done || frac <= 0 ? 0 : (long) (seconds * (1 - frac) / frac);
+            return new TrainingProgress(frac, wst, done ? 0 : currentLr(), count == 0 ? 0 : loss / count, eta);
+        }
+
+        void work(int threadId) {
+            int d = model.dim();
+            HierarchicalSoftmax out = model.output();
+            Tensor in = model.inputTable();
+            MemorySegment ins = in.segment();
+            long inOff = in.offset();
+            Tensor h = Tensor.zeros(1, d), grad = Tensor.zeros(1, d), loss = Tensor.zeros(1);
+            MemorySegment hs = h.segment(), gs = grad.segment();
+            int[] target = new int[1];
+            IndexTensor targetIds = IndexTensor.wrap(target, 1);   // this thread's own array, rewritten per example
+            SplittableRandom rng = new SplittableRandom(args.seed() * 1_000_003L + threadId);
+            long budget = plannedTokens / args.thread();
+            long done = 0, sinceUpdate = 0;
+            int i = (int) ((long) rows.length * threadId / args.thread());
+            float lr = currentLr();
+            double localLoss = 0;
+            long localCount = 0;
+            while (done < budget) {
+                int[] r = rows[i];
+                int[] ls = labels[i];
+                target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
+                model.hidden(r, hs, 0);
+                out.trainStepUnchecked(h, targetIds, lr, grad, loss);
+                float a = -lr / r.length;
+                for (int row : r) {
+                    KERNELS.axpy(a, gs, 0, ins, inOff + (long) row * d, d);
+                }
+                localLoss += loss.segment().getAtIndex(JAVA_FLOAT, 0);
+                localCount++;
+                done += tokens[i];
+                sinceUpdate += tokens[i];
+                if (sinceUpdate >= args.lrUpdateRate()) {
+                    processed.addAndGet(sinceUpdate);
+                    sinceUpdate = 0;
+                    lr = currentLr();
+                    lossSum[threadId] = localLoss;
+                    lossCount[threadId] = localCount;
+                }
+                if (++i == rows.length) {
+                    i = 0;
+                }
+            }
+            processed.addAndGet(sinceUpdate);
+            lossSum[threadId] = localLoss;
+            lossCount[threadId] = localCount;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.kindling.core.text;
+
+import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.hsm.ClusterBuilders;
+import dev.kindling.core.hsm.ClusterMapping;
+import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.TopK;
+import dev.kindling.core.tensor.Shapes;
+import dev.kindling.core.tensor.Tensor;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * A fastText-style supervised text classifier: a line's words and hashed word n-grams select rows of an
+ * input table whose mean is the text's vector, and a {@link HierarchicalSoftmax} (or, for
+ * {@link TrainingArgs.Loss#SOFTMAX}, the same module with a single cluster, i.e. an exact full softmax)
+ * turns it into label probabilities. Prediction keeps no state and may run from many threads, also while
+ * a trainer updates the weights or words and labels are added.
+ */
+public final class TextClassifier {
+
+    private static final CpuKernels KERNELS = CpuKernels.preferred();
+
+    private final TrainingArgs args;
+    private final Dictionary dictionary;
+    private final HierarchicalSoftmax output;
+    private volatile Tensor input;
+    private Tensor inputStore;
+
+    public TextClassifier(TrainingArgs args, Dictionary dictionary, Tensor input, HierarchicalSoftmax output) {
+        Shapes.requireShape("input table", input, dictionary.inputRows(), args.dim());
+        if (output.dim() != args.dim() || output.classes() != dictionary.labelCount()) {
+            throw new IllegalArgumentException("output layer " + output + " does not match dim " + args.dim() + " and "
+                    + dictionary.labelCount() + " labels");
+        }
+        if (!input.device().isCpu()) {
+            throw new IllegalArgumentException("the text classifier keeps its input table in host memory, got one on " + input.device());
+        }
+        this.args = args;
+        this.dictionary = dictionary;
+        this.input = input;
+        this.inputStore = input;
+        this.output = output;
+    }
+
+    /** A fresh model for a dictionary: input rows uniform in ±1/dim (as fastText), output layer zero. */
+    public static TextClassifier initialize(TrainingArgs args, Dictionary dictionary) {
+        if (dictionary.labelCount() == 0) {
+            throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
+        }
+        Random rng = new Random(args.seed());
+        float bound = 1f / args.dim();
+        Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
+        ClusterMapping mapping = args.loss() == TrainingArgs.Loss.HS
+                ? ClusterBuilders.byFrequency(dictionary.labelFrequencies())
+                : ClusterMapping.fromClusters(new int[dictionary.labelCount()]);
+        return new TextClassifier(args, dictionary, in, HierarchicalSoftmax.zeroInitialized(mapping, args.dim()));
+    }
+
+    public TrainingArgs args() {
+        return args;
+    }
+
+    public Dictionary dictionary() {
+        return dictionary;
+    }
+
+    public HierarchicalSoftmax output() {
+        return output;
+    }
+
+    /** The input table [buckets + words, dim]. */
+    public Tensor inputTable() {
+        return input;
+    }
+
+    public int dim() {
+        return args.dim();
+    }
+
+    /** Writes the mean of the given input rows into out[outOff .. outOff+dim) (zeros for no rows). */
+    public void hidden(int[] rows, MemorySegment out, long outOff) {
+        Tensor in = input;
+        int d = args.dim();
+        for (int i = 0; i < d; i++) {
+            out.setAtIndex(JAVA_FLOAT, outOff + i, 0f);
+        }
+        MemorySegment s = in.segment();
+        for (int r : rows) {
+            KERNELS.axpy(1f, s, in.offset() + (long) r * d, out, outOff, d);
+        }
+        if (rows.length > 0) {
+            float inv = 1f / rows.length;
+            for (int i = 0; i < d; i++) {
+                out.setAtIndex(JAVA_FLOAT, outOff + i, out.getAtIndex(JAVA_FLOAT, outOff + i) * inv);
+            }
+        }
+    }
+
+    /** The text's vector [1, dim] for a tokenized line. */
+    public Tensor hidden(List<String> tokens) {
+        Tensor h = Tensor.zeros(1, args.dim());
+        hidden(dictionary.inputRows(tokens, false), h.segment(), h.offset());
+        return h;
+    }
+
+    /** Exact top-k label ids and log-probabilities of a tokenized line. */
+    public TopK predictIds(List<String> tokens, int k) {
+        return output.topK(hidden(tokens), k);
+    }
+
+    /** The k most probable labels of a text (labels in the text are ignored) with probability ≥ threshold. */
+    public List<Prediction> predict(String text, int k, float threshold) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
+        }
+        TopK top = predictIds(Tokenizer.tokens(text), k);
+        List<Prediction> out = new ArrayList<>(top.size());
+        for (int i = 0; i < top.size(); i++) {
+            float p = (float) Math.exp(top.logProbs()[i]);
+            if (p < threshold) {
+                break;
+            }
+            out.add(new Prediction(dictionary.label(top.classes()[i]), p));
+        }
+        return out;
+    }
+
+    /**
+     * Adds words to the live model: new rows start at zero and the words stay inactive (ignored by
+     * prediction, so predictions do not change) until training updates them. Returns the words' ids.
+     * Must not run concurrently with training.
+     */
+    public synchronized int[] addWords(List<String> words) {
+        int[] ids = dictionary.addWords(words);
+        int rows = dictionary.inputRows();
+        if (rows > inputStore.size(0)) {
+            Tensor bigger = Tensor.zeros(Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, inputStore.size(0) + (long) inputStore.size(0) / 2)),
+                    args.dim());
+            bigger.narrow(0, input.size(0)).copyFrom(input);
+            inputStore = bigger;
+        }
+        input = inputStore.narrow(0, rows);
+        return ids;
+    }
+
+    /**
+     * Adds labels (with prefix) to the live model without retraining: existing labels keep their
+     * probabilities until training touches the new ones. Returns the labels' ids. Must not run
+     * concurrently with training.
+     */
+    public synchronized int[] addLabels(List<String> labels) {
+        int before = dictionary.labelCount();
+        int[] ids = dictionary.addLabels(labels);
+        int added = dictionary.labelCount() - before;
+        if (added > 0) {
+            output.addClasses(added);
+        }
+        return ids;
+    }
+
+    public void save(Path file) throws IOException {
+        TextClassifierFile.save(this, file);
+    }
+
+    public static TextClassifier load(Path file) throws IOException {
+        return TextClassifierFile.load(file);
+    }
+
+    @Override
+    public String toString() {
+        return "TextClassifier(" + dictionary.wordCount() + " words, " + dictionary.buckets() + " buckets, " + dictionary.labelCount()
+                + " labels, dim " + args.dim() + ", " + output.mapping() + ")";
+    }
+}

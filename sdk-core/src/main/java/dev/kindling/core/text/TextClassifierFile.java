@@ -1,0 +1,245 @@
+package dev.kindling.core.text;
+
+import dev.kindling.core.hsm.ClusterMapping;
+import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.tensor.Tensor;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Kindling's {@code .bin} format for text classifiers: a magic line, the header length, a header
+ * (training settings, dictionary, cluster mapping, tensor shapes) and the tensors as little-endian
+ * float32. Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
+ * over the target, so a crash leaves either the old or the new model, never a torn one.
+ */
+final class TextClassifierFile {
+
+    private static final byte[] MAGIC = "KINDLING-TEXT-CLASSIFIER\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final int CHUNK = 1 << 22;
+
+    private TextClassifierFile() {
+    }
+
+    static void save(TextClassifier model, Path file) throws IOException {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new UnsupportedOperationException("saving models needs a little-endian platform");
+        }
+        Map<String, Tensor> tensors = tensors(model);
+        ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(headerBytes)) {
+            writeHeader(out, model, tensors);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+                head.put(MAGIC).putLong(headerBytes.size()).flip();
+                writeFully(ch, head);
+                writeFully(ch, ByteBuffer.wrap(headerBytes.toByteArray()));
+                ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
+                MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
+                for (Tensor t : tensors.values()) {
+                    // Heap float[] segments cannot be viewed as ByteBuffers: stage through a direct buffer.
+                    MemorySegment s = t.segment().asSlice(t.offset() * Float.BYTES, t.numel() * Float.BYTES);
+                    for (long at = 0; at < s.byteSize(); at += CHUNK) {
+                        int n = (int) Math.min(CHUNK, s.byteSize() - at);
+                        MemorySegment.copy(s, at, stagingSegment, 0, n);
+                        writeFully(ch, staging.clear().limit(n));
+                    }
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Map<String, Tensor> tensors(TextClassifier model) {
+        HierarchicalSoftmax o = model.output();
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("input", model.inputTable());
+        m.put("output.clusterWeight", o.clusterWeight().value());
+        m.put("output.clusterBias", o.clusterBias().value());
+        m.put("output.classWeight", o.classWeight().value());
+        m.put("output.classBias", o.classBias().value());
+        return m;
+    }
+
+    private static void writeHeader(DataOutputStream out, TextClassifier model, Map<String, Tensor> tensors) throws IOException {
+        out.writeInt(VERSION);
+        TrainingArgs a = model.args();
+        out.writeFloat(a.lr());
+        out.writeInt(a.dim());
+        out.writeInt(a.epoch());
+        out.writeInt(a.wordNgrams());
+        out.writeInt(a.minCount());
+        out.writeInt(a.minCountLabel());
+        out.writeInt(a.bucket());
+        out.writeUTF(a.loss().flag());
+        out.writeInt(a.thread());
+        out.writeInt(a.lrUpdateRate());
+        out.writeLong(a.seed());
+        out.writeUTF(a.label());
+        Dictionary d = model.dictionary();
+        out.writeUTF(d.labelPrefix());
+        out.writeInt(d.buckets());
+        out.writeInt(d.wordNgrams());
+        String[] words = d.wordsArray();
+        long[] wc = d.wordCountsArray();
+        boolean[] act = d.activeArray();
+        out.writeInt(words.length);
+        for (int i = 0; i < words.length; i++) {
+            out.writeUTF(words[i]);
+            out.writeLong(wc[i]);
+            out.writeBoolean(act[i]);
+        }
+        String[] labels = d.labelsArray();
+        long[] lc = d.labelCountsArray();
+        out.writeInt(labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            out.writeUTF(labels[i]);
+            out.writeLong(lc[i]);
+        }
+        ClusterMapping m = model.output().mapping();
+        int[] clusterOf = m.clusterOfArray(), index = m.indexInClusterArray();
+        out.writeInt(clusterOf.length);
+        for (int i = 0; i < clusterOf.length; i++) {
+            out.writeInt(clusterOf[i]);
+            out.writeInt(index[i]);
+        }
+        out.writeInt(tensors.size());
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            out.writeUTF(e.getKey());
+            int[] shape = e.getValue().shape();
+            out.writeInt(shape.length);
+            for (int s : shape) {
+                out.writeInt(s);
+            }
+        }
+    }
+
+    static TextClassifier load(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, head, file);
+            byte[] magic = new byte[MAGIC.length];
+            head.flip().get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException(file + " is not a Kindling text classifier (.bin written by `kindling supervised`)");
+            }
+            long headerLength = head.getLong();
+            if (headerLength < 0 || headerLength > size - MAGIC.length - 8) {
+                throw new IOException(file + " is truncated or corrupt: header of " + headerLength + " bytes in a file of " + size);
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            readFully(ch, header, file);
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()))) {
+                return readModel(in, ch, file);
+            } catch (EOFException e) {
+                throw new IOException(file + " is corrupt: its header ends early", e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + " is corrupt: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file) throws IOException {
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException(file + " has format version " + version + "; this Kindling reads version " + VERSION);
+        }
+        TrainingArgs args = new TrainingArgs(in.readFloat(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                in.readInt(), TrainingArgs.Loss.parse(in.readUTF()), in.readInt(), in.readInt(), 2, in.readLong(), in.readUTF());
+        String prefix = in.readUTF();
+        int buckets = in.readInt(), ngrams = in.readInt();
+        int nw = in.readInt();
+        String[] words = new String[nw];
+        long[] wc = new long[nw];
+        boolean[] act = new boolean[nw];
+        for (int i = 0; i < nw; i++) {
+            words[i] = in.readUTF();
+            wc[i] = in.readLong();
+            act[i] = in.readBoolean();
+        }
+        int nl = in.readInt();
+        String[] labels = new String[nl];
+        long[] lc = new long[nl];
+        for (int i = 0; i < nl; i++) {
+            labels[i] = in.readUTF();
+            lc[i] = in.readLong();
+        }
+        Dictionary dict = new Dictionary(prefix, buckets, ngrams, words, wc, act, labels, lc);
+        int nc = in.readInt();
+        int[] clusterOf = new int[nc], index = new int[nc];
+        for (int i = 0; i < nc; i++) {
+            clusterOf[i] = in.readInt();
+            index[i] = in.readInt();
+        }
+        ClusterMapping mapping = ClusterMapping.of(clusterOf, index);
+        int nt = in.readInt();
+        ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
+        MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int t = 0; t < nt; t++) {
+            String name = in.readUTF();
+            int[] shape = new int[in.readInt()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = in.readInt();
+            }
+            Tensor tensor = Tensor.zeros(shape);
+            MemorySegment s = tensor.segment();
+            for (long at = 0; at < s.byteSize(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, s.byteSize() - at);
+                readFully(ch, staging.clear().limit(n), file);
+                MemorySegment.copy(stagingSegment, 0, s, at, n);
+            }
+            tensors.put(name, tensor);
+        }
+        for (String name : new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"}) {
+            if (!tensors.containsKey(name)) {
+                throw new IOException(file + " is corrupt: tensor '" + name + "' is missing");
+            }
+        }
+        HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
+                tensors.get("output.classWeight"), tensors.get("output.classBias"));
+        return new TextClassifier(args, dict, tensors.get("input"), hsm);
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, Path file) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException(file + " is truncated: it ends before all model data was read");
+            }
+        }
+    }
+}

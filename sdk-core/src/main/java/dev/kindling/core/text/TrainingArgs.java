@@ -1,0 +1,107 @@
+package dev.kindling.core.text;
+
+/**
+ * Settings of supervised training, named and defaulted as fastText's flags ({@code -lr 0.1 -dim 100
+ * -epoch 5 -wordNgrams 1 -minCount 1 -minCountLabel 0 -bucket 2000000 -loss softmax -thread 12
+ * -lrUpdateRate 100 -verbose 2 -seed 0 -label __label__}).
+ */
+public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int minCount, int minCountLabel, int bucket,
+                           Loss loss, int thread, int lrUpdateRate, int verbose, long seed, String label) {
+
+    /** The output layer: Kindling's two-level hierarchical softmax, or an exact full softmax. */
+    public enum Loss {
+        HS, SOFTMAX;
+
+        public static Loss parse(String s) {
+            return switch (s) {
+                case "hs" -> HS;
+                case "softmax" -> SOFTMAX;
+                default -> throw new IllegalArgumentException("unsupported -loss '" + s + "': Kindling supports hs (two-level hierarchical softmax)"
+                        + " and softmax (full softmax); ns and one-vs-all are not implemented");
+            };
+        }
+
+        public String flag() {
+            return name().toLowerCase();
+        }
+    }
+
+    public TrainingArgs {
+        require(Float.isFinite(lr) && lr > 0, "-lr must be a positive number, got " + lr);
+        require(dim > 0, "-dim must be positive, got " + dim);
+        require(epoch > 0, "-epoch must be positive, got " + epoch);
+        require(wordNgrams >= 1, "-wordNgrams must be >= 1, got " + wordNgrams);
+        require(minCount >= 1, "-minCount must be >= 1, got " + minCount);
+        require(minCountLabel >= 0, "-minCountLabel must be >= 0, got " + minCountLabel);
+        require(bucket >= 0, "-bucket must be >= 0, got " + bucket);
+        require(thread > 0, "-thread must be positive, got " + thread);
+        require(lrUpdateRate > 0, "-lrUpdateRate must be positive, got " + lrUpdateRate);
+        require(label != null && !label.isEmpty(), "-label must not be empty");
+        require((long) bucket * dim < (1L << 40), "-bucket × -dim is too large: " + bucket + " × " + dim);
+        if (loss == null) {
+            throw new IllegalArgumentException("-loss must be given");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static TrainingArgs defaults() {
+        return new TrainingArgs(0.1f, 100, 5, 1, 1, 0, 2_000_000, Loss.SOFTMAX, 12, 100, 2, 0, "__label__");
+    }
+
+    public TrainingArgs withLr(float v) {
+        return new TrainingArgs(v, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withDim(int v) {
+        return new TrainingArgs(lr, v, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withEpoch(int v) {
+        return new TrainingArgs(lr, dim, v, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withWordNgrams(int v) {
+        return new TrainingArgs(lr, dim, epoch, v, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withMinCount(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, v, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withMinCountLabel(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, v, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withBucket(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, v, loss, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withLoss(Loss v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, v, thread, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withThread(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, v, lrUpdateRate, verbose, seed, label);
+    }
+
+    public TrainingArgs withLrUpdateRate(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, v, verbose, seed, label);
+    }
+
+    public TrainingArgs withVerbose(int v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, v, seed, label);
+    }
+
+    public TrainingArgs withSeed(long v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, v, label);
+    }
+
+    public TrainingArgs withLabel(String v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, v);
+    }
+}
