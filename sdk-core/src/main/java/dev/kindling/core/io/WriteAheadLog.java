@@ -104,6 +104,15 @@ public final class WriteAheadLog implements Closeable {
 
     /** Appends {@code payload} and returns its sequence number once it is durably stored. */
     public long append(byte[] payload) throws IOException {
+        return append(payload, null);
+    }
+
+    /**
+     * Appends {@code payload}; {@code onSequenced} (may be null) is called with the record's sequence
+     * number while the log is still locked, so callers see sequences in log order (e.g. to hand records
+     * to a consumer in that order). Returns once the record is durably stored.
+     */
+    public long append(byte[] payload, java.util.function.LongConsumer onSequenced) throws IOException {
         if (payload.length > MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("WAL record of " + payload.length + " bytes exceeds the limit of " + MAX_RECORD_BYTES);
         }
@@ -122,6 +131,9 @@ public final class WriteAheadLog implements Closeable {
             }
             currentSize += HEADER + payload.length + TRAILER;
             lastSeq = seq;
+            if (onSequenced != null) {
+                onSequenced.accept(seq);
+            }
         } finally {
             writeLock.unlock();
         }

@@ -1,0 +1,110 @@
+package dev.kindling.core.text;
+
+import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.tensor.IndexTensor;
+import dev.kindling.core.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * Online fine-tuning of a live {@link TextClassifier}: one SGD step per (example, label) at a fixed
+ * learning rate, the same update as supervised training (output layer by the direct-update path, the
+ * input rows by −lr·grad / rows). Labels and words an example brings that the model lacks are added
+ * first, so feedback may teach new labels. The caller serializes calls with prediction-affecting
+ * structure changes (adding words or labels); predictions may run concurrently with the weight updates.
+ */
+public final class OnlineTrainer {
+
+    private static final CpuKernels KERNELS = CpuKernels.preferred();
+
+    /** Mean loss of the steps taken, how many, and the input rows they changed (ascending, distinct). */
+    public record Result(double meanLoss, int steps, int[] touchedRows, int labelsAdded) {
+    }
+
+    private OnlineTrainer() {
+    }
+
+    /**
+     * Trains {@code examples}: each is its tokens (without labels) and its labels (with the model's label
+     * prefix). Examples without any input feature are skipped.
+     */
+    public static Result train(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
+        if (tokens.size() != labels.size()) {
+            throw new IllegalArgumentException(tokens.size() + " token lists but " + labels.size() + " label lists");
+        }
+        if (!(lr > 0) || !Float.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
+        }
+        Dictionary dict = model.dictionary();
+        int before = dict.labelCount();
+        List<String> newLabels = new ArrayList<>();
+        List<String> newWords = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            for (String l : labels.get(i)) {
+                if (!dict.isLabel(l)) {
+                    throw new IllegalArgumentException("label '" + l + "' lacks the model's label prefix '" + dict.labelPrefix() + "'");
+                }
+                if (dict.labelId(l) < 0 && !newLabels.contains(l)) {
+                    newLabels.add(l);
+                }
+            }
+            for (String w : tokens.get(i)) {
+                if (!dict.isLabel(w) && dict.wordId(w) < 0 && !newWords.contains(w)) {
+                    newWords.add(w);
+                }
+            }
+        }
+        if (!newLabels.isEmpty()) {
+            model.addLabels(newLabels);
+        }
+        if (!newWords.isEmpty()) {
+            model.addWords(newWords);
+        }
+        int d = model.dim();
+        HierarchicalSoftmax out = model.output();
+        Tensor in = model.inputTable();
+        MemorySegment ins = in.segment();
+        Tensor h = Tensor.zeros(1, d), grad = Tensor.zeros(1, d), loss = Tensor.zeros(1);
+        int[] target = new int[1];
+        IndexTensor targetIds = IndexTensor.wrap(target, 1);
+        double lossSum = 0;
+        int steps = 0;
+        int[] touched = new int[0];
+        int touchedCount = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            int[] rows = dict.inputRows(tokens.get(i), true);
+            if (rows.length == 0) {
+                continue;
+            }
+            for (int r : rows) {
+                if (r >= dict.buckets()) {
+                    dict.activate(r - dict.buckets());
+                }
+            }
+            for (String l : labels.get(i)) {
+                target[0] = dict.labelId(l);
+                model.hidden(rows, h.segment(), h.offset());
+                out.trainStep(h, targetIds, lr, grad, loss);
+                float a = -lr / rows.length;
+                for (int row : rows) {
+                    KERNELS.axpy(a, grad.segment(), grad.offset(), ins, in.offset() + (long) row * d, d);
+                }
+                lossSum += loss.segment().getAtIndex(JAVA_FLOAT, loss.offset());
+                steps++;
+            }
+            if (touchedCount + rows.length > touched.length) {
+                touched = Arrays.copyOf(touched, Math.max(16, 2 * (touchedCount + rows.length)));
+            }
+            System.arraycopy(rows, 0, touched, touchedCount, rows.length);
+            touchedCount += rows.length;
+        }
+        int[] distinct = Arrays.stream(touched, 0, touchedCount).distinct().sorted().toArray();
+        return new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, dict.labelCount() - before);
+    }
+}

@@ -1,0 +1,271 @@
+package dev.kindling.spring.finetune;
+
+import dev.kindling.core.io.WriteAheadLog;
+import dev.kindling.spring.model.ServedModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Fine-tuning of one model. An accepted example is appended to the write-ahead log (durably) before
+ * {@link #submit} returns, handed to the training queue in log order, trained in micro-batches by one
+ * worker thread, and periodically checkpointed together with the log position it covers; the log is
+ * then trimmed. On start, examples the last checkpoint does not contain are replayed from the log, so
+ * an acknowledged example is applied exactly once even across crashes.
+ */
+public final class ModelFineTuner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelFineTuner.class);
+
+    private record Pending(long sequence, LabelledExample example) {
+    }
+
+    /** Observers of applied updates (metrics). */
+    public interface Listener {
+        void applied(ServedModel model, ServedModel.UpdateResult result, int queueDepth);
+    }
+
+    private final ServedModel model;
+    private final FineTuningProperties properties;
+    private final WriteAheadLog wal;
+    private final CheckpointStore checkpoints;
+    private final Listener listener;
+    private final Semaphore capacity;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread worker;
+    private final Thread checkpointer;
+    private volatile boolean running = true;
+    private volatile double lastLoss = Double.NaN;
+    private volatile long checkpointedVersion;
+
+    ModelFineTuner(ServedModel model, FineTuningProperties properties, WriteAheadLog wal, CheckpointStore checkpoints,
+                   Listener listener) throws IOException {
+        this.model = model;
+        this.properties = properties;
+        this.wal = wal;
+        this.checkpoints = checkpoints;
+        this.listener = listener;
+        this.capacity = new Semaphore(properties.getQueueCapacity());
+        replay();
+        this.checkpointedVersion = model.version();
+        this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
+        this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
+    }
+
+    /** Applies what the log holds beyond the model's last checkpoint. */
+    private void replay() throws IOException {
+        List<LabelledExample> batch = new ArrayList<>();
+        long[] last = {0};
+        long[] count = {0};
+        wal.replay(model.appliedSequence(), (seq, payload) -> {
+            batch.add(ExampleCodec.decode(payload));
+            last[0] = seq;
+            count[0]++;
+            if (batch.size() >= properties.getBatchSize()) {
+                model.update(List.copyOf(batch), properties.getLearningRate(), seq);
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) {
+            model.update(List.copyOf(batch), properties.getLearningRate(), last[0]);
+        }
+        if (count[0] > 0) {
+            log.info("model {}: replayed {} examples from the write-ahead log (up to sequence {})", model.name(), count[0], last[0]);
+        }
+    }
+
+    public ServedModel model() {
+        return model;
+    }
+
+    /**
+     * Accepts an example: returns its log sequence once it is durably logged. Fails fast with
+     * {@link FineTuningBusyException} when the queue is full (nothing is written then).
+     */
+    public long submit(LabelledExample example) {
+        checkHealthy();
+        if (!capacity.tryAcquire()) {
+            throw new FineTuningBusyException("fine-tuning queue of model '" + model.name() + "' is full ("
+                    + properties.getQueueCapacity() + " examples waiting); retry later", retryAfter());
+        }
+        return append(example);
+    }
+
+    /** Like {@link #submit} but waits up to {@code timeout} for queue space (batch jobs). */
+    long submitWaiting(LabelledExample example, Duration timeout) throws InterruptedException {
+        checkHealthy();
+        if (!capacity.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new FineTuningBusyException("fine-tuning queue of model '" + model.name() + "' stayed full for " + timeout, retryAfter());
+        }
+        return append(example);
+    }
+
+    private long append(LabelledExample example) {
+        byte[] payload = ExampleCodec.encode(example);
+        try {
+            long seq = wal.append(payload, s -> queue.add(new Pending(s, example)));
+            acknowledged.incrementAndGet();
+            return seq;
+        } catch (IOException | RuntimeException e) {
+            capacity.release();
+            throw e instanceof IOException io ? new UncheckedIOException("could not log the example durably", io) : (RuntimeException) e;
+        }
+    }
+
+    private Duration retryAfter() {
+        return Duration.ofSeconds(1);
+    }
+
+    private void checkHealthy() {
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' stopped after a failure: " + f, f);
+        }
+        if (!running) {
+            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' is shut down");
+        }
+    }
+
+    private void trainLoop() {
+        List<Pending> batch = new ArrayList<>(properties.getBatchSize());
+        long delayNanos = properties.getMaxBatchDelay().toNanos();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + delayNanos;
+                while (batch.size() < properties.getBatchSize()) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                List<LabelledExample> examples = batch.stream().map(Pending::example).toList();
+                ServedModel.UpdateResult r = model.update(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence());
+                lastLoss = r.meanLoss();
+                capacity.release(batch.size());
+                batch.clear();
+                if (listener != null) {
+                    listener.applied(model, r, queue.size());
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+                log.error("fine-tuning of model {} failed; accepted examples stay in the write-ahead log", model.name(), t);
+                return;
+            }
+        }
+    }
+
+    private void checkpointLoop() {
+        long interval = properties.getCheckpointInterval().toMillis();
+        while (running) {
+            try {
+                Thread.sleep(interval);
+                checkpointIfChanged();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                log.warn("checkpoint of model {} failed; will retry", model.name(), t);
+            }
+        }
+    }
+
+    /** Writes a checkpoint when the model changed since the last one, then trims the log. */
+    public synchronized void checkpointIfChanged() throws IOException {
+        if (model.version() == checkpointedVersion) {
+            return;
+        }
+        CheckpointStore.Snapshot s = model.checkpoint(checkpoints);
+        checkpointedVersion = s.version();
+        wal.truncateThrough(s.walSequence());
+    }
+
+    /** Examples acknowledged since start. */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** Examples accepted but not yet in the model. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Log sequences accepted but not yet applied (the fine-tuning lag). */
+    public long lag() {
+        return Math.max(0, wal.lastSequence() - model.appliedSequence());
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /** Blocks until everything accepted so far is in the model (or the timeout passes); true if it is. */
+    public boolean awaitApplied(Duration timeout) throws InterruptedException {
+        long target = wal.lastSequence();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (model.appliedSequence() < target) {
+            if (failure.get() != null || System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /** Clean shutdown: trains what was accepted, checkpoints, closes the log. */
+    @Override
+    public void close() throws IOException {
+        running = false;
+        checkpointer.interrupt();
+        try {
+            worker.join(30_000);
+            checkpointer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (failure.get() == null) {
+                checkpointIfChanged();
+            }
+        } finally {
+            wal.close();
+        }
+    }
+
+    /** Stops the threads without training the queue, checkpointing or closing the log, as a crash would. */
+    void halt() {
+        running = false;
+        worker.interrupt();
+        checkpointer.interrupt();
+    }
+}

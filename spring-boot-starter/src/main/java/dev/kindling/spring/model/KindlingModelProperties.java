@@ -1,0 +1,92 @@
+package dev.kindling.spring.model;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code kindling.models.<name>.*}: the classifiers to serve. */
+@ConfigurationProperties("kindling")
+public class KindlingModelProperties {
+
+    /** Models by name. */
+    private Map<String, Model> models = new LinkedHashMap<>();
+
+    public Map<String, Model> getModels() {
+        return models;
+    }
+
+    public void setModels(Map<String, Model> models) {
+        this.models = models;
+    }
+
+    /** Output layer kind a model must have. */
+    public enum ClassifierType {
+        /** Hierarchical softmax (cost ~ √classes per example). */
+        HSM,
+        /** Exact full softmax (one cluster). */
+        SOFTMAX,
+        /** Whatever the checkpoint holds. */
+        ANY
+    }
+
+    /** One model. */
+    public static class Model {
+
+        /** The model file to start from (a Kindling text-classifier checkpoint, e.g. written by `bin/kindling supervised`). */
+        private Path checkpoint;
+
+        /** The output layer the checkpoint must have. */
+        private ClassifierType type = ClassifierType.ANY;
+
+        /** How many labels a classification returns when the request does not say. */
+        private int k = 5;
+
+        /** The device this model prefers ("cpu", "cuda:0"); it falls back to the CPU when that device fails. */
+        private String device = "auto";
+
+        /** Whether this model accepts feedback and fine-tuning jobs. */
+        private boolean fineTuning = true;
+
+        public Path getCheckpoint() {
+            return checkpoint;
+        }
+
+        public void setCheckpoint(Path checkpoint) {
+            this.checkpoint = checkpoint;
+        }
+
+        public ClassifierType getType() {
+            return type;
+        }
+
+        public void setType(ClassifierType type) {
+            this.type = type;
+        }
+
+        public int getK() {
+            return k;
+        }
+
+        public void setK(int k) {
+            this.k = k;
+        }
+
+        public String getDevice() {
+            return device;
+        }
+
+        public void setDevice(String device) {
+            this.device = device;
+        }
+
+        public boolean isFineTuning() {
+            return fineTuning;
+        }
+
+        public void setFineTuning(boolean fineTuning) {
+            this.fineTuning = fineTuning;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.kindling.spring.model;
+
+import dev.kindling.core.hsm.TopK;
+import dev.kindling.core.tensor.Tensor;
+import dev.kindling.core.text.OnlineTrainer;
+import dev.kindling.core.text.TextClassifier;
+import dev.kindling.core.text.Tokenizer;
+import dev.kindling.spring.embedding.CachedEmbeddingTable;
+import dev.kindling.spring.finetune.CheckpointStore;
+import dev.kindling.spring.finetune.LabelledExample;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
+ * fine-tuning updates and checkpoint snapshots hold the write or read lock, so a result is always
+ * computed from one consistent version (no torn rows), and a snapshot contains exactly the updates up
+ * to the log sequence it records. Versions increase with every applied update or swap.
+ */
+public final class ServedModel {
+
+    /** Longest text accepted for classification, in characters. */
+    public static final int MAX_TEXT_CHARS = 100_000;
+    /** Largest k accepted. */
+    public static final int MAX_K = 1000;
+
+    /** What one fine-tuning update did. */
+    public record UpdateResult(long version, double meanLoss, int examples, int labelsAdded) {
+    }
+
+    private final String name;
+    private final KindlingModelProperties.Model settings;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong version = new AtomicLong(1);
+    private volatile TextClassifier classifier;
+    private volatile CachedEmbeddingTable rowCache;
+    private volatile long appliedSequence;
+    private volatile long examplesApplied;
+
+    public ServedModel(String name, KindlingModelProperties.Model settings, TextClassifier classifier) {
+        this.name = name;
+        this.settings = settings;
+        this.classifier = classifier;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public KindlingModelProperties.Model settings() {
+        return settings;
+    }
+
+    public long version() {
+        return version.get();
+    }
+
+    public int labelCount() {
+        return classifier.dictionary().labelCount();
+    }
+
+    public String labelPrefix() {
+        return classifier.dictionary().labelPrefix();
+    }
+
+    /** The last write-ahead-log sequence whose example is in the model. */
+    public long appliedSequence() {
+        return appliedSequence;
+    }
+
+    /** Examples applied since the model was created (persisted in checkpoints). */
+    public long examplesApplied() {
+        return examplesApplied;
+    }
+
+    /** The classifier in force (for read-only inspection; do not train it directly). */
+    public TextClassifier classifier() {
+        return classifier;
+    }
+
+    /** Serve input-table rows through {@code cache} (null: read the table directly). */
+    public void useRowCache(CachedEmbeddingTable cache) {
+        this.rowCache = cache;
+    }
+
+    /** The top-{@code k} labels of {@code text}. */
+    public Classification classify(String text, int k, String deviceName) {
+        checkText(text);
+        if (k < 1 || k > MAX_K) {
+            throw new IllegalArgumentException("k must be between 1 and " + MAX_K + ", got " + k);
+        }
+        lock.readLock().lock();
+        try {
+            TextClassifier c = classifier;
+            List<String> tokens = Tokenizer.tokens(text);
+            int[] rows = c.dictionary().inputRows(tokens, false);
+            Tensor h;
+            CachedEmbeddingTable cache = rowCache;
+            if (cache != null) {
+                float[] mean = new float[c.dim()];
+                cache.mean(rows, mean);
+                h = Tensor.wrap(mean, 1, c.dim());
+            } else {
+                h = Tensor.zeros(1, c.dim());
+                c.hidden(rows, h.segment(), h.offset());
+            }
+            TopK top = c.output().topK(h, Math.min(k, c.dictionary().labelCount()));
+            String prefix = c.dictionary().labelPrefix();
+            List<Classification.LabelScore> labels = new ArrayList<>(top.size());
+            for (int i = 0; i < top.size(); i++) {
+                String label = c.dictionary().label(top.classes()[i]);
+                labels.add(new Classification.LabelScore(label.startsWith(prefix) ? label.substring(prefix.length()) : label,
+                        (float) Math.exp(top.logProbs()[i])));
+            }
+            return new Classification(name, version.get(), deviceName, labels);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Trains {@code examples} (in log order, the last with sequence {@code lastSequence}) and publishes a
+     * new version. Not thread-safe against itself: one fine-tuning loop per model calls it.
+     */
+    public UpdateResult update(List<LabelledExample> examples, float lr, long lastSequence) {
+        List<List<String>> tokens = new ArrayList<>(examples.size());
+        List<List<String>> labels = new ArrayList<>(examples.size());
+        String prefix = labelPrefix();
+        for (LabelledExample e : examples) {
+            tokens.add(Tokenizer.tokens(e.text()).stream().filter(t -> !t.startsWith(prefix)).toList());
+            labels.add(e.labels().stream().map(l -> prefix + l).toList());
+        }
+        lock.writeLock().lock();
+        try {
+            OnlineTrainer.Result r = OnlineTrainer.train(classifier, tokens, labels, lr);
+            if (lastSequence > appliedSequence) {
+                appliedSequence = lastSequence;
+            }
+            examplesApplied += examples.size();
+            long v = version.incrementAndGet();
+            CachedEmbeddingTable cache = rowCache;
+            if (cache != null) {
+                cache.rowsUpdated(r.touchedRows());
+            }
+            return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Restores counters from a checkpoint (startup). */
+    public void restore(long sequence, long examples, long fromVersion) {
+        lock.writeLock().lock();
+        try {
+            appliedSequence = sequence;
+            examplesApplied = examples;
+            version.set(Math.max(1, fromVersion));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Replaces the classifier (a new checkpoint), publishing a new version. */
+    public long swap(TextClassifier next) {
+        lock.writeLock().lock();
+        try {
+            classifier = next;
+            CachedEmbeddingTable cache = rowCache;
+            if (cache != null) {
+                cache.invalidateAll();
+            }
+            return version.incrementAndGet();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Writes a checkpoint of the current state; updates wait meanwhile, classification goes on. */
+    public CheckpointStore.Snapshot checkpoint(CheckpointStore store) throws IOException {
+        lock.readLock().lock();
+        try {
+            TextClassifier c = classifier;
+            return store.commit(c::save, appliedSequence, examplesApplied, version.get());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    static void checkText(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text is missing");
+        }
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("text has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServedModel " + name + " v" + version.get() + " (" + classifier + ")";
+    }
+}

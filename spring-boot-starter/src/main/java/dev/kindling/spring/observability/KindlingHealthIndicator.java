@@ -1,0 +1,66 @@
+package dev.kindling.spring.observability;
+
+import dev.kindling.spring.device.DeviceRouter;
+import dev.kindling.spring.device.GuardedDevice;
+import dev.kindling.spring.finetune.FineTuningService;
+import dev.kindling.spring.finetune.ModelFineTuner;
+import dev.kindling.spring.model.ModelRegistry;
+import dev.kindling.spring.model.ServedModel;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Health of Kindling: devices with their breaker states, models with versions and label counts, and
+ * fine-tuning lag. DOWN when a model's fine-tuning stopped after a failure; requests are still served
+ * (on the CPU at worst) while accelerators' breakers are open, so open breakers alone do not make it DOWN.
+ */
+public final class KindlingHealthIndicator implements HealthIndicator {
+
+    private final DeviceRouter router;
+    private final ObjectProvider<ModelRegistry> models;
+    private final ObjectProvider<FineTuningService> fineTuning;
+
+    public KindlingHealthIndicator(DeviceRouter router, ObjectProvider<ModelRegistry> models, ObjectProvider<FineTuningService> fineTuning) {
+        this.router = router;
+        this.models = models;
+        this.fineTuning = fineTuning;
+    }
+
+    @Override
+    public Health health() {
+        Health.Builder h = Health.up();
+        Map<String, Object> devices = new LinkedHashMap<>();
+        for (GuardedDevice g : router.devices()) {
+            devices.put(g.device().device().toString(), Map.of("breaker", g.state(), "inFlight", g.inFlight(), "calls", g.calls(),
+                    "failures", g.failures(), "rejections", g.rejections()));
+        }
+        h.withDetail("devices", devices);
+        FineTuningService ft = fineTuning.getIfAvailable();
+        ModelRegistry registry = models.getIfAvailable();
+        if (registry != null) {
+            Map<String, Object> ms = new LinkedHashMap<>();
+            for (ServedModel m : registry.all()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("version", m.version());
+                d.put("labels", m.labelCount());
+                d.put("examplesApplied", m.examplesApplied());
+                if (ft != null && m.settings().isFineTuning()) {
+                    ModelFineTuner t = ft.tuner(m.name());
+                    d.put("fineTuningLag", t.lag());
+                    d.put("queueDepth", t.queueDepth());
+                    if (t.failure() != null) {
+                        d.put("fineTuningFailure", t.failure().toString());
+                        h.down();
+                    }
+                }
+                ms.put(m.name(), d);
+            }
+            h.withDetail("models", ms);
+        }
+        return h.build();
+    }
+}

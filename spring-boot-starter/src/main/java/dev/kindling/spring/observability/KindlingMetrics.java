@@ -1,0 +1,79 @@
+package dev.kindling.spring.observability;
+
+import dev.kindling.spring.device.DeviceRouter;
+import dev.kindling.spring.device.GuardedDevice;
+import dev.kindling.spring.finetune.FineTuningService;
+import dev.kindling.spring.finetune.ModelFineTuner;
+import dev.kindling.spring.model.ModelRegistry;
+import dev.kindling.spring.model.ServedModel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Micrometer meters for devices (calls in flight, failures, breaker state, memory), models (version,
+ * labels) and fine-tuning (examples applied, loss, queue depth, lag). Inference latency and batch
+ * sizes are timed where they happen ({@code ClassificationService}); cache statistics are bound by
+ * {@code EmbeddingCaches}.
+ */
+public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listener {
+
+    private final DeviceRouter router;
+    private final ObjectProvider<ModelRegistry> models;
+    private final ObjectProvider<FineTuningService> fineTuning;
+    private volatile MeterRegistry registry;
+
+    public KindlingMetrics(DeviceRouter router, ObjectProvider<ModelRegistry> models, ObjectProvider<FineTuningService> fineTuning) {
+        this.router = router;
+        this.models = models;
+        this.fineTuning = fineTuning;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        this.registry = r;
+        for (GuardedDevice g : router.devices()) {
+            String dev = g.device().device().toString();
+            Gauge.builder("kindling.device.queue.depth", g, GuardedDevice::inFlight).tag("device", dev)
+                    .description("calls running on the device").register(r);
+            Gauge.builder("kindling.device.calls", g, GuardedDevice::calls).tag("device", dev).register(r);
+            Gauge.builder("kindling.device.failures", g, GuardedDevice::failures).tag("device", dev).register(r);
+            Gauge.builder("kindling.device.breaker.open", g, d -> d.state().equals("OPEN") ? 1 : 0).tag("device", dev).register(r);
+            if (g.device().isCpu()) {
+                Gauge.builder("kindling.device.memory.used", Runtime.getRuntime(), rt -> rt.totalMemory() - rt.freeMemory())
+                        .tag("device", dev).baseUnit("bytes").description("JVM heap in use (CPU tensors)").register(r);
+            }
+        }
+        ModelRegistry registryOfModels = models.getIfAvailable();
+        if (registryOfModels != null) {
+            for (ServedModel m : registryOfModels.all()) {
+                Gauge.builder("kindling.model.version", m, ServedModel::version).tag("model", m.name()).register(r);
+                Gauge.builder("kindling.model.labels", m, ServedModel::labelCount).tag("model", m.name()).register(r);
+            }
+        }
+    }
+
+    /** Registers the fine-tuning gauges once the service exists (it is created after this binder). */
+    public void bindFineTuning() {
+        MeterRegistry r = registry;
+        FineTuningService service = fineTuning.getIfAvailable();
+        if (r == null || service == null) {
+            return;
+        }
+        for (ModelFineTuner t : service.tuners()) {
+            String model = t.model().name();
+            Gauge.builder("kindling.finetune.queue.depth", t, ModelFineTuner::queueDepth).tag("model", model).register(r);
+            Gauge.builder("kindling.finetune.lag", t, ModelFineTuner::lag).tag("model", model).register(r);
+            Gauge.builder("kindling.finetune.loss", t, ModelFineTuner::lastLoss).tag("model", model).register(r);
+        }
+    }
+
+    @Override
+    public void applied(ServedModel model, ServedModel.UpdateResult result, int queueDepth) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            r.counter("kindling.finetune.examples", "model", model.name()).increment(result.examples());
+        }
+    }
+}
