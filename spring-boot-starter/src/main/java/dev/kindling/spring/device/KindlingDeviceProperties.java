@@ -21,7 +21,10 @@ public class KindlingDeviceProperties {
     /** Guard settings applied to every device unless overridden in device-limits. */
     private Guard device = new Guard();
 
-    /** Per-device overrides of the guard settings, keyed by device name, e.g. {@code kindling.device-limits[cuda:0].max-concurrent-calls=8}. */
+    /**
+     * Per-device overrides of the guard settings, keyed by device name with '-' for ':' (a colon separates
+     * keys from values in .properties files), e.g. {@code kindling.device-limits.cuda-0.max-concurrent-calls=8}.
+     */
     private Map<String, Guard> deviceLimits = new LinkedHashMap<>();
 
     public String getDevices() {
@@ -50,7 +53,7 @@ public class KindlingDeviceProperties {
 
     /** The guard settings of {@code deviceName}: its override where given, else the defaults. */
     public GuardSettings settingsFor(String deviceName) {
-        Guard g = deviceLimits.getOrDefault(deviceName, device);
+        Guard g = deviceLimits.getOrDefault(deviceName.replace(':', '-'), deviceLimits.getOrDefault(deviceName, device));
         return g.toSettings();
     }
 
