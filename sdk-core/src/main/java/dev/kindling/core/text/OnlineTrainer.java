@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -28,6 +29,19 @@ public final class OnlineTrainer {
     }
 
     private OnlineTrainer() {
+    }
+
+    /**
+     * A label added for training starts like an untrained one (bias 0, and its cluster's bias 0 when the
+     * cluster is new) instead of the near-impossible bias that keeps added-but-untrained labels out of
+     * predictions: otherwise a handful of feedback examples could never lift it.
+     */
+    private static void wake(HierarchicalSoftmax out, int cls, int clustersBefore) {
+        out.classBias().value().setFlat(cls, 0f);
+        int cluster = out.mapping().clusterOf(cls);
+        if (cluster >= clustersBefore) {
+            out.clusterBias().value().setFlat(cluster, 0f);
+        }
     }
 
     /**
@@ -60,15 +74,30 @@ public final class OnlineTrainer {
                 }
             }
         }
+        HierarchicalSoftmax out = model.output();
         if (!newLabels.isEmpty()) {
-            model.addLabels(newLabels);
-        }
-        if (!newWords.isEmpty()) {
-            model.addWords(newWords);
+            int clustersBefore = out.mapping().clusters();
+            for (int id : model.addLabels(newLabels)) {
+                wake(out, id, clustersBefore);
+            }
         }
         int d = model.dim();
-        HierarchicalSoftmax out = model.output();
-        Tensor in = model.inputTable();
+        Tensor in;
+        if (!newWords.isEmpty()) {
+            int[] ids = model.addWords(newWords);
+            in = model.inputTable();
+            // New words start inactive (ignored by prediction), so random rows change no prediction yet; zero rows
+            // would leave a new word and a new label (zero output weights) stuck at a saddle point.
+            SplittableRandom rng = new SplittableRandom(Arrays.hashCode(ids) * 31L + dict.wordCount());
+            float bound = 1f / d;
+            for (int id : ids) {
+                long base = in.offset() + (long) (dict.buckets() + id) * d;
+                for (int j = 0; j < d; j++) {
+                    in.segment().setAtIndex(JAVA_FLOAT, base + j, (float) ((rng.nextDouble() * 2 - 1) * bound));
+                }
+            }
+        }
+        in = model.inputTable();
         MemorySegment ins = in.segment();
         Tensor h = Tensor.zeros(1, d), grad = Tensor.zeros(1, d), loss = Tensor.zeros(1);
         int[] target = new int[1];

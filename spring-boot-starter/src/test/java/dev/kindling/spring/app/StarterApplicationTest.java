@@ -1,0 +1,94 @@
+package dev.kindling.spring.app;
+
+import dev.kindling.core.text.TrainingArgs;
+import dev.kindling.spring.TestModels;
+import dev.kindling.spring.finetune.FineTuningService;
+import dev.kindling.spring.finetune.LabelledExample;
+import dev.kindling.spring.model.Classification;
+import dev.kindling.spring.model.ClassificationService;
+import dev.kindling.spring.model.ServedModel;
+import dev.kindling.spring.model.UnknownModelException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The whole starter in a small Spring Boot application: serve, learn a new label from feedback, report health. */
+@SpringBootTest(classes = StarterTestApplication.class)
+class StarterApplicationTest {
+
+    static final Path DIR;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("kindling-starter-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        Path model = TestModels.trainedFile(DIR, TrainingArgs.Loss.HS);
+        registry.add("kindling.models.topics.checkpoint", model::toString);
+        registry.add("kindling.models.topics.k", () -> "3");
+        registry.add("kindling.fine-tuning.directory", () -> DIR.resolve("data").toString());
+        registry.add("kindling.fine-tuning.max-batch-delay", () -> "5ms");
+    }
+
+    @Autowired
+    ClassificationService classification;
+
+    @Autowired
+    FineTuningService fineTuning;
+
+    @Autowired
+    @Qualifier("kindling.model.topics")
+    ServedModel topics;
+
+    @Autowired
+    Map<String, HealthIndicator> health;
+
+    @Test
+    void servesLearnsANewLabelFromFeedbackAndReportsHealth() throws Exception {
+        Classification c = classification.classify("topics", "guitar chord concert", null);
+        assertThat(c.labels()).hasSize(3);
+        assertThat(c.labels().get(0).label()).isEqualTo("music");
+        assertThat(c.device()).isEqualTo("cpu:0");
+
+        long v0 = topics.version();
+        for (int i = 0; i < 60; i++) {
+            fineTuning.submit("topics", LabelledExample.of("quantum qubit entanglement superposition", "physics"));
+        }
+        assertThat(fineTuning.tuner("topics").awaitApplied(Duration.ofSeconds(20))).isTrue();
+        Classification after = classification.classify("topics", "qubit entanglement", null);
+        assertThat(after.labels().get(0).label()).isEqualTo("physics");
+        assertThat(after.version()).isGreaterThan(v0);
+        assertThat(topics.labelCount()).isEqualTo(6);
+        assertThat(classification.classify("topics", "guitar chord concert", null).labels().get(0).label()).isEqualTo("music");
+
+        Health h = health.get("kindlingHealthIndicator").health();
+        assertThat(h.getStatus()).isEqualTo(Status.UP);
+        assertThat(h.getDetails()).containsKeys("devices", "models");
+
+        assertThatThrownBy(() -> classification.classify("nope", "text", 1)).isInstanceOf(UnknownModelException.class)
+                .hasMessageContaining("topics");
+        assertThatThrownBy(() -> classification.classify("topics", "text", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("k must be");
+        assertThatThrownBy(() -> fineTuning.submit("topics", LabelledExample.of(" ", "x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
