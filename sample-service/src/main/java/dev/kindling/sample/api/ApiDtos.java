@@ -1,0 +1,39 @@
+package dev.kindling.sample.api;
+
+import dev.kindling.spring.model.Classification;
+
+import java.util.List;
+
+/** Request and response bodies of the REST API. */
+final class ApiDtos {
+
+    private ApiDtos() {
+    }
+
+    /** {@code {"text": "...", "k": 5}} or {@code {"texts": [...], "k": 5}}. */
+    record ClassifyRequest(String text, List<String> texts, Integer k) {
+    }
+
+    record ClassifyResponse(String model, long version, String device, List<Classification.LabelScore> labels) {
+    }
+
+    record TextResult(String text, List<Classification.LabelScore> labels) {
+    }
+
+    record BatchClassifyResponse(String model, long version, String device, List<TextResult> results) {
+    }
+
+    /** {@code {"text": "...", "label": "..."}} or with {@code "labels": [...]}. */
+    record FeedbackRequest(String text, String label, List<String> labels) {
+    }
+
+    record FeedbackResponse(String model, long sequence, String status) {
+    }
+
+    record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
+                     boolean fineTuning, List<String> devices) {
+    }
+
+    record JobAccepted(String id, String model, String state, long examples, long badLines, String statusUrl) {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kindling.sample.api;
+
+import dev.kindling.spring.finetune.FineTuneJob;
+import dev.kindling.spring.finetune.FineTuningService;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Status and cancellation of fine-tuning jobs. */
+@RestController
+@RequestMapping("/v1/fine-tune-jobs")
+public class FineTuneJobsController {
+
+    private final FineTuningService fineTuning;
+
+    public FineTuneJobsController(FineTuningService fineTuning) {
+        this.fineTuning = fineTuning;
+    }
+
+    @GetMapping("/{id}")
+    public FineTuneJob.Status status(@PathVariable String id) {
+        return fineTuning.job(id).status();
+    }
+
+    /** Cancels a queued or running job; examples it already submitted stay accepted. */
+    @DeleteMapping("/{id}")
+    public ResponseEntity<FineTuneJob.Status> cancel(@PathVariable String id) {
+        FineTuneJob job = fineTuning.job(id);
+        job.cancel();
+        return ResponseEntity.accepted().body(job.status());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kindling.sample.api;
+
+import dev.kindling.spring.device.DeviceBusyException;
+import dev.kindling.spring.device.NoDeviceAvailableException;
+import dev.kindling.spring.finetune.FineTuningBusyException;
+import dev.kindling.spring.finetune.PayloadTooLargeException;
+import dev.kindling.spring.finetune.UnknownJobException;
+import dev.kindling.spring.model.UnknownModelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import java.time.Duration;
+
+/**
+ * Every error as an RFC 9457 problem detail: 400 for bad input (with what was wrong), 401 without the
+ * API key, 404 for unknown models and jobs, 413 over the size limits, 429 with Retry-After when devices
+ * or the fine-tuning queue are full, 503 when no device can serve.
+ */
+@RestControllerAdvice
+public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsHandler.class);
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(MissingApiKeyException.class)
+    ResponseEntity<ProblemDetail> unauthorized(MissingApiKeyException e) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.UNAUTHORIZED, "API key required", e.getMessage(), null);
+        return ResponseEntity.status(r.getStatusCode()).header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + ApiKeyInterceptor.HEADER + "\"")
+                .body(r.getBody());
+    }
+
+    @ExceptionHandler({UnknownModelException.class, UnknownJobException.class})
+    ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(DeviceBusyException.class)
+    ResponseEntity<ProblemDetail> devicesBusy(DeviceBusyException e) {
+        return problem(HttpStatus.TOO_MANY_REQUESTS, "Devices busy", e.getMessage(), e.retryAfter());
+    }
+
+    @ExceptionHandler(FineTuningBusyException.class)
+    ResponseEntity<ProblemDetail> queueFull(FineTuningBusyException e) {
+        return problem(HttpStatus.TOO_MANY_REQUESTS, "Fine-tuning queue full", e.getMessage(), e.retryAfter());
+    }
+
+    @ExceptionHandler({NoDeviceAvailableException.class, IllegalStateException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        log.warn("request could not be served", e);
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        Throwable t = ex;
+        while (t != null) {
+            if (t instanceof PayloadTooLargeException p) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(p).getBody());
+            }
+            t = t.getCause();
+        }
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request body is not valid JSON for this endpoint: " + ex.getMostSpecificCause().getMessage());
+        p.setTitle("Bad request");
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, Duration retryAfter) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        ResponseEntity.BodyBuilder b = ResponseEntity.status(status);
+        if (retryAfter != null) {
+            b.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())));
+        }
+        return b.body(p);
+    }
+}
