@@ -14,7 +14,17 @@ import dev.kindling.core.tensor.Tensor;
  * @param classBias     N × 1
  */
 public record HsmTables(Tensor clusterWeight, Tensor clusterBias, Tensor classWeight, Tensor classBias,
-                        int[] memberStart, int[] members, int[] classCluster, int[] classIndex) {
+                        int[] memberStart, int[] members, int[] classCluster, int[] classIndex, int maxClusterSize) {
+
+    /** Tables with {@code maxClusterSize} computed from the layout (kernels size scratch buffers by it). */
+    public static HsmTables of(Tensor clusterWeight, Tensor clusterBias, Tensor classWeight, Tensor classBias,
+                               int[] memberStart, int[] members, int[] classCluster, int[] classIndex) {
+        int max = 0;
+        for (int c = 0; c + 1 < memberStart.length; c++) {
+            max = Math.max(max, memberStart[c + 1] - memberStart[c]);
+        }
+        return new HsmTables(clusterWeight, clusterBias, classWeight, classBias, memberStart, members, classCluster, classIndex, max);
+    }
 
     public int clusters() {
         return memberStart.length - 1;
@@ -30,14 +40,5 @@ public record HsmTables(Tensor clusterWeight, Tensor clusterBias, Tensor classWe
 
     public int clusterSize(int c) {
         return memberStart[c + 1] - memberStart[c];
-    }
-
-    /** The largest cluster's size (scratch buffers are sized by it). */
-    public int maxClusterSize() {
-        int m = 0;
-        for (int c = 0; c < clusters(); c++) {
-            m = Math.max(m, clusterSize(c));
-        }
-        return m;
     }
 }

@@ -21,7 +21,7 @@ final class CFormat {
         }
         BigDecimal r = new BigDecimal(v).round(new MathContext(digits));
         int exponent = r.precision() - r.scale() - 1;
-        if (exponent < -5 || exponent >= digits) {
+        if (exponent < -4 || exponent >= digits) {
             BigDecimal mantissa = r.movePointLeft(exponent).stripTrailingZeros();
             String e = String.format("%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
             return mantissa.toPlainString() + "e" + e;

@@ -90,7 +90,7 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
 
     private void rebuildTables() {
         ClusterMapping m = mapping;
-        tables = new HsmTables(clusterWeight.value(), clusterBias.value(), classWeight.value(), classBias.value(),
+        tables = HsmTables.of(clusterWeight.value(), clusterBias.value(), classWeight.value(), classBias.value(),
                 m.memberStartShared(), m.membersShared(), m.clusterOfShared(), m.indexInClusterShared());
     }
 

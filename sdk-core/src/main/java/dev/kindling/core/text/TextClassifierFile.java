@@ -145,13 +145,19 @@ final class TextClassifierFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            int got = (int) Math.min(size, MAGIC.length);
+            head.limit(got);
             readFully(ch, head, file);
-            byte[] magic = new byte[MAGIC.length];
+            byte[] magic = new byte[got];
             head.flip().get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, Arrays.copyOf(MAGIC, got)) || got == 0) {
                 throw new IOException(file + " is not a Kindling text classifier (.bin written by `kindling supervised`)");
             }
+            head.clear().position(MAGIC.length);
+            readFully(ch, head, file);
+            head.position(MAGIC.length);
             long headerLength = head.getLong();
+
             if (headerLength < 0 || headerLength > size - MAGIC.length - 8) {
                 throw new IOException(file + " is truncated or corrupt: header of " + headerLength + " bytes in a file of " + size);
             }

@@ -19,10 +19,12 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 final class CpuHsm implements HsmOps {
 
     private final CpuKernels k;
+    private final HsmRowKernels rows;
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
 
     CpuHsm(CpuKernels kernels) {
         this.k = kernels;
+        this.rows = HsmRowKernels.matching(kernels);
     }
 
     /** Two per-thread score buffers of at least n floats. */
@@ -46,7 +48,7 @@ final class CpuHsm implements HsmOps {
         long wOff = w.offset(), bOff = b.offset();
         int d = t.dim(), c = t.clusters();
         for (int j = 0; j < c; j++) {
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + k.dot(ws, wOff + (long) j * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + rows.dot(ws, wOff + (long) j * d, x, xOff, d);
         }
         return logSumExp(s, c);
     }
@@ -61,7 +63,7 @@ final class CpuHsm implements HsmOps {
         int[] members = t.members();
         for (int j = 0; j < n; j++) {
             int m = members[start + j];
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + k.dot(ws, wOff + (long) m * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + rows.dot(ws, wOff + (long) m * d, x, xOff, d);
         }
         return logSumExp(s, n);
     }
@@ -179,6 +181,28 @@ final class CpuHsm implements HsmOps {
         return new ClassGradients(new RowSparse(rowIds, wValues, t.classes()), new RowSparse(rowIds, bValues, t.classes()));
     }
 
+    /**
+     * Turns scores into probabilities in place (one exp per element) and returns log Σ exp of the
+     * scores.
+     */
+    private static float softmaxInPlace(float[] s, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, s[i]);
+        }
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(s[i] - max);
+            s[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            s[i] *= inv;
+        }
+        return (float) (max + Math.log(sum));
+    }
+
     @Override
     public void trainStep(HsmTables t, Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         float[][] buf = buffers(bufferSize(t));
@@ -196,25 +220,48 @@ final class CpuHsm implements HsmOps {
             for (int i = 0; i < d; i++) {
                 gis.setAtIndex(JAVA_FLOAT, giOff + i, 0f);
             }
-            float lseC = clusterScores(t, xs, xOff, s);
-            float lseM = memberScores(t, c, xs, xOff, u);
+            // Both layers are scored before either is updated, so the step is exactly SGD on this example's loss.
+            clusterScoresRaw(t, xs, xOff, s);
             int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start, idx = t.classIndex()[cls];
-            ls.setAtIndex(JAVA_FLOAT, lossOut.offset() + b, (lseC - s[c]) + (lseM - u[idx]));
+            memberScoresRaw(t, c, xs, xOff, u);
+            float sc = s[c], ui = u[idx];
+            float lseC = softmaxInPlace(s, nc);
+            float lseM = softmaxInPlace(u, n);
+            ls.setAtIndex(JAVA_FLOAT, lossOut.offset() + b, (lseC - sc) + (lseM - ui));
             for (int j = 0; j < nc; j++) {
-                float delta = (float) Math.exp(s[j] - lseC) - (j == c ? 1f : 0f);
-                long row = cwOff + (long) j * d;
-                k.axpy(delta, cw, row, gis, giOff, d);
-                k.axpy(-lr * delta, xs, xOff, cw, row, d);
+                float delta = j == c ? s[j] - 1f : s[j];
+                rows.gradAndUpdate(delta, -lr * delta, cw, cwOff + (long) j * d, xs, xOff, gis, giOff, d);
                 cb.setAtIndex(JAVA_FLOAT, cbOff + j, cb.getAtIndex(JAVA_FLOAT, cbOff + j) - lr * delta);
             }
             for (int j = 0; j < n; j++) {
                 int m = members[start + j];
-                float delta = (float) Math.exp(u[j] - lseM) - (j == idx ? 1f : 0f);
-                long row = vwOff + (long) m * d;
-                k.axpy(delta, vw, row, gis, giOff, d);
-                k.axpy(-lr * delta, xs, xOff, vw, row, d);
+                float delta = j == idx ? u[j] - 1f : u[j];
+                rows.gradAndUpdate(delta, -lr * delta, vw, vwOff + (long) m * d, xs, xOff, gis, giOff, d);
                 vb.setAtIndex(JAVA_FLOAT, vbOff + m, vb.getAtIndex(JAVA_FLOAT, vbOff + m) - lr * delta);
             }
+        }
+    }
+
+    private void clusterScoresRaw(HsmTables t, MemorySegment x, long xOff, float[] s) {
+        Tensor w = t.clusterWeight(), b = t.clusterBias();
+        MemorySegment ws = w.segment(), bs = b.segment();
+        long wOff = w.offset(), bOff = b.offset();
+        int d = t.dim(), c = t.clusters();
+        for (int j = 0; j < c; j++) {
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + rows.dot(ws, wOff + (long) j * d, x, xOff, d);
+        }
+    }
+
+    private void memberScoresRaw(HsmTables t, int c, MemorySegment x, long xOff, float[] s) {
+        Tensor w = t.classWeight(), b = t.classBias();
+        MemorySegment ws = w.segment(), bs = b.segment();
+        long wOff = w.offset(), bOff = b.offset();
+        int d = t.dim();
+        int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start;
+        int[] members = t.members();
+        for (int j = 0; j < n; j++) {
+            int m = members[start + j];
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + rows.dot(ws, wOff + (long) m * d, x, xOff, d);
         }
     }
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Side-by-side: Kindling vs fastText 0.9.2 (Debian package `fasttext`) on a WordNet 3.1 hypernym corpus
+# (text = a synset's words + gloss, label = its hypernym synsets; ~86k training examples, ~20k labels),
+# same flags, same thread count. Prints wall time and P@1 of each.
+#
+#   benchmarks/scripts/fasttext-compare.sh [extra flags passed to both, e.g. -epoch 10]
+#
+# Environment: WORK (scratch dir, default /tmp/kindling-fasttext-compare), THREADS (default 2),
+# RUNS (timed runs per tool, alternating, default 1), JAVA_HOME (JDK 25).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="${WORK:-/tmp/kindling-fasttext-compare}"
+threads="${THREADS:-2}"
+runs="${RUNS:-1}"
+command -v fasttext >/dev/null || { echo "fasttext not found: apt-get update && apt-get install -y fasttext" >&2; exit 1; }
+java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+[ -f "$bench_jar" ] || { echo "build first: ./mvnw -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+
+mkdir -p "$work"
+if [ ! -f "$work/train.txt" ]; then
+  "$java" -cp "$bench_jar" dev.kindling.core.data.wordnet.HypernymCorpus "$work" 0.1 1
+fi
+flags=(-dim 100 -epoch 10 -lr 0.5 -wordNgrams 1 -minCount 1 -loss hs -thread "$threads" -verbose 0 "$@")
+echo "corpus: $(wc -l < "$work/train.txt") train / $(wc -l < "$work/test.txt") test lines; flags: ${flags[*]}"
+
+now() { date +%s.%N; }
+for ((r = 1; r <= runs; r++)); do
+  t0=$(now); fasttext supervised -input "$work/train.txt" -output "$work/ft" "${flags[@]}"; t1=$(now)
+  ft_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
+  t0=$(now); "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd" "${flags[@]}" 2>/dev/null; t1=$(now)
+  kd_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
+  ft_p1=$(fasttext test "$work/ft.bin" "$work/test.txt" 1 | awk '$1=="P@1"{print $2}')
+  kd_p1=$("$root/bin/kindling" test "$work/kd.bin" "$work/test.txt" 1 2>/dev/null | awk '$1=="P@1"{print $2}')
+  printf 'run %d  fastText 0.9.2: %6.2f s  P@1 %s\n' "$r" "$ft_time" "$ft_p1"
+  printf 'run %d  Kindling      : %6.2f s  P@1 %s   (time ratio kindling/fastText %.2f)\n' "$r" "$kd_time" "$kd_p1" \
+    "$(awk -v a="$kd_time" -v b="$ft_time" 'BEGIN{print a/b}')"
+done

@@ -1,0 +1,62 @@
+package dev.kindling.core.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/** HSM row loops on the Vector API; the last partial vector is handled with a mask instead of a scalar loop. */
+final class HsmVectorRowKernels implements HsmRowKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private static FloatVector load(MemorySegment m, long index) {
+        return FloatVector.fromMemorySegment(S, m, index * Float.BYTES, ORDER);
+    }
+
+    private static FloatVector load(MemorySegment m, long index, VectorMask<Float> mask) {
+        return FloatVector.fromMemorySegment(S, m, index * Float.BYTES, ORDER, mask);
+    }
+
+    @Override
+    public float dot(MemorySegment w, long wOff, MemorySegment x, long xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = load(w, wOff + i).fma(load(x, xOff + i), acc0);
+            acc1 = load(w, wOff + i + L).fma(load(x, xOff + i + L), acc1);
+        }
+        for (; i + L <= n; i += L) {
+            acc0 = load(w, wOff + i).fma(load(x, xOff + i), acc0);
+        }
+        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            r += w.getAtIndex(JAVA_FLOAT, wOff + i) * x.getAtIndex(JAVA_FLOAT, xOff + i);
+        }
+        return r;
+    }
+
+    @Override
+    public void gradAndUpdate(float delta, float step, MemorySegment w, long wOff, MemorySegment x, long xOff, MemorySegment g,
+                              long gOff, int n) {
+        FloatVector vd = FloatVector.broadcast(S, delta), vs = FloatVector.broadcast(S, step);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector wv = load(w, wOff + i);
+            wv.fma(vd, load(g, gOff + i)).intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
+            load(x, xOff + i).fma(vs, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+        }
+        for (; i < n; i++) {
+            float wi = w.getAtIndex(JAVA_FLOAT, wOff + i);
+            g.setAtIndex(JAVA_FLOAT, gOff + i, g.getAtIndex(JAVA_FLOAT, gOff + i) + delta * wi);
+            w.setAtIndex(JAVA_FLOAT, wOff + i, wi + step * x.getAtIndex(JAVA_FLOAT, xOff + i));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.kindling.core.backend.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HsmRowKernelsTest {
+
+    @Test
+    void vectorAndScalarRowKernelsMatchNaiveLoops() {
+        Random rng = new Random(1);
+        for (HsmRowKernels k : new HsmRowKernels[]{HsmRowKernels.matching(CpuKernels.preferred()), new HsmScalarRowKernels(CpuKernels.scalar())}) {
+            for (int n : new int[]{1, 7, 16, 33, 100, 128}) {
+                float[] w = random(rng, n + 5), x = random(rng, n + 3), g = random(rng, n + 2);
+                double expectedDot = 0;
+                for (int i = 0; i < n; i++) {
+                    expectedDot += (double) w[i + 5] * x[i + 3];
+                }
+                assertEquals(expectedDot, k.dot(MemorySegment.ofArray(w), 5, MemorySegment.ofArray(x), 3, n), 1e-4, k + " n=" + n);
+                float[] w2 = w.clone(), g2 = g.clone();
+                for (int i = 0; i < n; i++) {
+                    g2[i + 2] += 0.3f * w[i + 5];
+                    w2[i + 5] += -0.7f * x[i + 3];
+                }
+                k.gradAndUpdate(0.3f, -0.7f, MemorySegment.ofArray(w), 5, MemorySegment.ofArray(x), 3, MemorySegment.ofArray(g), 2, n);
+                assertArrayEquals(w2, w, 1e-6f);
+                assertArrayEquals(g2, g, 1e-6f);
+            }
+        }
+    }
+
+    private static float[] random(Random rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        return a;
+    }
+}
