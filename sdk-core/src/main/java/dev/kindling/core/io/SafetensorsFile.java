@@ -232,7 +232,7 @@ public final class SafetensorsFile {
         if (e.fileOffset() % Float.BYTES != 0) {
             throw new CheckpointFormatException(path + ": tensor '" + name + "' starts at an unaligned file offset " + e.fileOffset());
         }
-        return Tensor.wrap(CpuStorage.map(path, e.fileOffset(), e.numel(), false, Arena.ofAuto()), 0, e.shape());
+        return Tensor.wrap(CpuStorage.map(path, e.fileOffset(), e.numel(), FileChannel.MapMode.READ_ONLY, Arena.ofAuto()), 0, e.shape());
     }
 
     /** All tensors as float32 copies, in header order. */

@@ -145,8 +145,10 @@ public final class TextClassifier {
         int[] ids = dictionary.addWords(words);
         int rows = dictionary.inputRows();
         if (rows > inputStore.size(0)) {
-            Tensor bigger = Tensor.zeros(Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, inputStore.size(0) + (long) inputStore.size(0) / 2)),
-                    args.dim());
+            int grown = Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, inputStore.size(0) + (long) inputStore.size(0) / 2));
+            // A table kept outside the heap (native or mapped) grows into native memory, not onto the heap.
+            boolean offHeap = ((dev.kindling.core.backend.cpu.CpuStorage) inputStore.storage()).isNative();
+            Tensor bigger = offHeap ? Tensor.offHeap(grown, args.dim()) : Tensor.zeros(grown, args.dim());
             bigger.narrow(0, input.size(0)).copyFrom(input);
             inputStore = bigger;
         }
@@ -174,7 +176,12 @@ public final class TextClassifier {
     }
 
     public static TextClassifier load(Path file) throws IOException {
-        return TextClassifierFile.load(file);
+        return TextClassifierFile.load(file, TablePlacement.HEAP);
+    }
+
+    /** Loads a model with its input table placed as asked (heap, native memory, or mapped from the file). */
+    public static TextClassifier load(Path file, TablePlacement inputTable) throws IOException {
+        return TextClassifierFile.load(file, inputTable);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.kindling.core.text;
 
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.io.AtomicFiles;
+import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
 import java.io.ByteArrayInputStream;
@@ -10,14 +13,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,35 +48,28 @@ final class TextClassifierFile {
         ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(headerBytes)) {
             writeHeader(out, model, tensors);
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-                head.put(MAGIC).putLong(headerBytes.size()).flip();
-                writeFully(ch, head);
-                writeFully(ch, ByteBuffer.wrap(headerBytes.toByteArray()));
-                ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
-                MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
-                for (Tensor t : tensors.values()) {
-                    // Heap float[] segments cannot be viewed as ByteBuffers: stage through a direct buffer.
-                    MemorySegment s = t.segment().asSlice(t.offset() * Float.BYTES, t.numel() * Float.BYTES);
-                    for (long at = 0; at < s.byteSize(); at += CHUNK) {
-                        int n = (int) Math.min(CHUNK, s.byteSize() - at);
-                        MemorySegment.copy(s, at, stagingSegment, 0, n);
-                        writeFully(ch, staging.clear().limit(n));
-                    }
-                }
-                ch.force(true);
+            // Zero padding (ignored by readers) so tensor data starts 64-byte aligned and can be memory-mapped.
+            while ((MAGIC.length + 8 + headerBytes.size()) % 64 != 0) {
+                out.writeByte(0);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
+        AtomicFiles.replace(file, ch -> {
+            ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            head.put(MAGIC).putLong(headerBytes.size()).flip();
+            AtomicFiles.writeFully(ch, head);
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(headerBytes.toByteArray()));
+            ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
+            MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
+            for (Tensor t : tensors.values()) {
+                // Heap float[] segments cannot be viewed as ByteBuffers: stage through a direct buffer.
+                MemorySegment s = t.segment().asSlice(t.offset() * Float.BYTES, t.numel() * Float.BYTES);
+                for (long at = 0; at < s.byteSize(); at += CHUNK) {
+                    int n = (int) Math.min(CHUNK, s.byteSize() - at);
+                    MemorySegment.copy(s, at, stagingSegment, 0, n);
+                    AtomicFiles.writeFully(ch, staging.clear().limit(n));
+                }
+            }
+        });
     }
 
     private static Map<String, Tensor> tensors(TextClassifier model) {
@@ -141,7 +136,7 @@ final class TextClassifierFile {
         }
     }
 
-    static TextClassifier load(Path file) throws IOException {
+    static TextClassifier load(Path file, TablePlacement inputPlacement) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -164,7 +159,7 @@ final class TextClassifierFile {
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(ch, header, file);
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()))) {
-                return readModel(in, ch, file);
+                return readModel(in, ch, file, inputPlacement);
             } catch (EOFException e) {
                 throw new IOException(file + " is corrupt: its header ends early", e);
             } catch (IllegalArgumentException e) {
@@ -173,7 +168,8 @@ final class TextClassifierFile {
         }
     }
 
-    private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file) throws IOException {
+    private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file, TablePlacement inputPlacement)
+            throws IOException {
         int version = in.readInt();
         if (version != VERSION) {
             throw new IOException(file + " has format version " + version + "; this Kindling reads version " + VERSION);
@@ -216,7 +212,20 @@ final class TextClassifierFile {
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = in.readInt();
             }
-            Tensor tensor = Tensor.zeros(shape);
+            boolean input = name.equals("input");
+            if (input && inputPlacement == TablePlacement.MAPPED) {
+                // Copy-on-write mapping: rows are paged in as read; fine-tuning writes stay in memory, never in the file.
+                long at = ch.position();
+                Tensor mapped = Tensor.wrap(CpuStorage.map(file, at, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
+                        0, shape);
+                ch.position(at + Shapes.numel(shape) * Float.BYTES);
+                if (ch.position() > ch.size()) {
+                    throw new IOException(file + " is truncated: it ends before all model data was read");
+                }
+                tensors.put(name, mapped);
+                continue;
+            }
+            Tensor tensor = input && inputPlacement == TablePlacement.OFF_HEAP ? Tensor.offHeap(shape) : Tensor.zeros(shape);
             MemorySegment s = tensor.segment();
             for (long at = 0; at < s.byteSize(); at += CHUNK) {
                 int n = (int) Math.min(CHUNK, s.byteSize() - at);
@@ -233,12 +242,6 @@ final class TextClassifierFile {
         HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
                 tensors.get("output.classWeight"), tensors.get("output.classBias"));
         return new TextClassifier(args, dict, tensors.get("input"), hsm);
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, Path file) throws IOException {

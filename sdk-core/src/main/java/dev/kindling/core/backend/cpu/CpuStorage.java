@@ -56,17 +56,20 @@ public final class CpuStorage implements Storage {
 
     /**
      * Maps {@code elements} floats of {@code file} starting at byte {@code byteOffset} (little-endian on
-     * disk, as safetensors stores them). Read-only unless {@code writable}.
+     * disk, 4-byte aligned). {@link FileChannel.MapMode#PRIVATE} gives a writable copy-on-write view: the
+     * OS pages rows in as they are read, and writes (fine-tuning) never reach the file.
      */
-    public static CpuStorage map(Path file, long byteOffset, long elements, boolean writable, Arena arena) throws IOException {
+    public static CpuStorage map(Path file, long byteOffset, long elements, FileChannel.MapMode mode, Arena arena) throws IOException {
         if (!ValueLayout.JAVA_FLOAT.order().equals(java.nio.ByteOrder.LITTLE_ENDIAN)) {
             throw new UnsupportedOperationException("memory-mapped tensors need a little-endian platform");
         }
-        try (FileChannel ch = writable
+        if (byteOffset % Float.BYTES != 0) {
+            throw new IllegalArgumentException("cannot map floats at unaligned file offset " + byteOffset + " of " + file);
+        }
+        try (FileChannel ch = mode == FileChannel.MapMode.READ_WRITE
                 ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
-                    byteOffset, elements * Float.BYTES, arena);
+            MemorySegment seg = ch.map(mode, byteOffset, elements * Float.BYTES, arena);
             return new CpuStorage(seg, Device.CPU);
         }
     }
