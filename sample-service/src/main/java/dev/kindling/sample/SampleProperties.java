@@ -72,7 +72,7 @@ public class SampleProperties {
 
         private int dim = 64;
 
-        private int epochs = 12;
+        private int epochs = 10;
 
         private float learningRate = 0.4f;
 

@@ -32,14 +32,16 @@ public final class OnlineTrainer {
     }
 
     /**
-     * A label added for training starts like an untrained one (bias 0, and its cluster's bias 0 when the
-     * cluster is new) instead of the near-impossible bias that keeps added-but-untrained labels out of
-     * predictions: otherwise a handful of feedback examples could never lift it.
+     * A label that was added but never trained carries a near-impossible bias that keeps it out of
+     * predictions; when training first reaches it, it starts like an untrained label instead (bias 0, and
+     * its cluster's bias 0 when the cluster is as new), or a handful of feedback examples could never lift it.
      */
-    private static void wake(HierarchicalSoftmax out, int cls, int clustersBefore) {
-        out.classBias().value().setFlat(cls, 0f);
+    private static void wake(HierarchicalSoftmax out, int cls) {
+        if (out.classBias().value().getFlat(cls) == HierarchicalSoftmax.NEW_CLASS_BIAS) {
+            out.classBias().value().setFlat(cls, 0f);
+        }
         int cluster = out.mapping().clusterOf(cls);
-        if (cluster >= clustersBefore) {
+        if (out.clusterBias().value().getFlat(cluster) == HierarchicalSoftmax.NEW_CLASS_BIAS) {
             out.clusterBias().value().setFlat(cluster, 0f);
         }
     }
@@ -76,9 +78,11 @@ public final class OnlineTrainer {
         }
         HierarchicalSoftmax out = model.output();
         if (!newLabels.isEmpty()) {
-            int clustersBefore = out.mapping().clusters();
-            for (int id : model.addLabels(newLabels)) {
-                wake(out, id, clustersBefore);
+            model.addLabels(newLabels);
+        }
+        for (List<String> ls : labels) {
+            for (String l : ls) {
+                wake(out, dict.labelId(l));
             }
         }
         int d = model.dim();

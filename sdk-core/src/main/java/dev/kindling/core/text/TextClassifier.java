@@ -166,7 +166,12 @@ public final class TextClassifier {
         int[] ids = dictionary.addLabels(labels);
         int added = dictionary.labelCount() - before;
         if (added > 0) {
-            output.addClasses(added);
+            // A full softmax stays one cluster (exact); an HSM fills its last cluster, then opens new ones.
+            if (args.loss() == TrainingArgs.Loss.SOFTMAX) {
+                output.addClasses(added, Integer.MAX_VALUE);
+            } else {
+                output.addClasses(added);
+            }
         }
         return ids;
     }

@@ -66,7 +66,8 @@ public final class CpuStorage implements Storage {
         if (byteOffset % Float.BYTES != 0) {
             throw new IllegalArgumentException("cannot map floats at unaligned file offset " + byteOffset + " of " + file);
         }
-        try (FileChannel ch = mode == FileChannel.MapMode.READ_WRITE
+        // Java maps copy-on-write (PRIVATE) only through a channel open for writing, though nothing is written.
+        try (FileChannel ch = mode != FileChannel.MapMode.READ_ONLY
                 ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment seg = ch.map(mode, byteOffset, elements * Float.BYTES, arena);

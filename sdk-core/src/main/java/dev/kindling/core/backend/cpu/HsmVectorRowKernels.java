@@ -2,7 +2,6 @@ package dev.kindling.core.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -36,7 +35,7 @@ final class HsmVectorRowKernels implements HsmRowKernels {
         for (; i + L <= n; i += L) {
             acc0 = load(w, wOff + i).fma(load(x, xOff + i), acc0);
         }
-        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float r = VectorLanes.sum(acc0.add(acc1));
         for (; i < n; i++) {
             r += w.getAtIndex(JAVA_FLOAT, wOff + i) * x.getAtIndex(JAVA_FLOAT, xOff + i);
         }

@@ -1,7 +1,6 @@
 package dev.kindling.core.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -45,7 +44,7 @@ public final class VectorKernels implements CpuKernels {
         for (; i + L <= n; i += L) {
             acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = VectorLanes.sum(acc0.add(acc1));
         for (; i < n; i++) {
             s += a.getAtIndex(JAVA_FLOAT, aOff + i) * b.getAtIndex(JAVA_FLOAT, bOff + i);
         }
@@ -212,8 +211,8 @@ public final class VectorKernels implements CpuKernels {
             s10 = x1.fma(y0, s10);
             s11 = x1.fma(y1, s11);
         }
-        float d00 = s00.reduceLanes(VectorOperators.ADD), d01 = s01.reduceLanes(VectorOperators.ADD);
-        float d10 = s10.reduceLanes(VectorOperators.ADD), d11 = s11.reduceLanes(VectorOperators.ADD);
+        float d00 = VectorLanes.sum(s00), d01 = VectorLanes.sum(s01);
+        float d10 = VectorLanes.sum(s10), d11 = VectorLanes.sum(s11);
         for (; p < k; p++) {
             float x0 = a.getAtIndex(JAVA_FLOAT, a0 + p), x1 = a.getAtIndex(JAVA_FLOAT, a1 + p);
             float y0 = b.getAtIndex(JAVA_FLOAT, b0 + p), y1 = b.getAtIndex(JAVA_FLOAT, b1 + p);
