@@ -1,5 +1,6 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.text.TablePlacement;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
@@ -48,6 +49,20 @@ public class KindlingModelProperties {
 
         /** Whether this model accepts feedback and fine-tuning jobs. */
         private boolean fineTuning = true;
+
+        /**
+         * Where the input (embedding) table lives: heap; off-heap (native memory, for tables larger than the
+         * heap); or mapped (copy-on-write from the checkpoint file, paged in as rows are read).
+         */
+        private TablePlacement inputTable = TablePlacement.HEAP;
+
+        public TablePlacement getInputTable() {
+            return inputTable;
+        }
+
+        public void setInputTable(TablePlacement inputTable) {
+            this.inputTable = inputTable;
+        }
 
         public Path getCheckpoint() {
             return checkpoint;

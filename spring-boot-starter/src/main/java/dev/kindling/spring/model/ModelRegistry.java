@@ -63,12 +63,12 @@ public final class ModelRegistry {
         ServedModel model;
         if (snapshot.isPresent()) {
             CheckpointStore.Snapshot s = snapshot.get();
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(s.modelFile())));
+            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(s.modelFile(), settings.getInputTable())));
             model.restore(s.walSequence(), s.examplesApplied(), s.version());
             log.info("model {}: loaded fine-tuning checkpoint {} (log sequence {}, version {})", name, s.modelFile(), s.walSequence(),
                     s.version());
         } else if (settings.getCheckpoint() != null && Files.exists(settings.getCheckpoint())) {
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.getCheckpoint())));
+            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.getCheckpoint(), settings.getInputTable())));
             log.info("model {}: loaded {}", name, settings.getCheckpoint());
         } else {
             TextClassifier created = null;
@@ -136,7 +136,7 @@ public final class ModelRegistry {
      */
     public long swap(String name, Path checkpoint) throws IOException {
         ServedModel m = get(name);
-        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint));
+        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint, m.settings().getInputTable()));
         long v = m.swap(next);
         attachCache(m);
         if (m.settings().isFineTuning()) {
