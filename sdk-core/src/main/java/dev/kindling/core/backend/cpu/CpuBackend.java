@@ -2,6 +2,8 @@ package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.PoolingOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.OptimOps;
@@ -24,6 +26,8 @@ public final class CpuBackend implements Backend {
     private final ElementwiseOps elementwise;
     private final EmbeddingOps embedding;
     private final OptimOps optim;
+    private final ConvOps conv;
+    private final PoolingOps pooling;
 
     /** The CPU backend with the preferred kernels (the Vector API when present). */
     public CpuBackend() {
@@ -37,6 +41,8 @@ public final class CpuBackend implements Backend {
         this.elementwise = new CpuElementwise();
         this.embedding = new CpuEmbedding(kernels);
         this.optim = new CpuOptim();
+        this.conv = new CpuConv(blas, kernels);
+        this.pooling = new CpuPooling();
     }
 
     public CpuKernels kernels() {
@@ -108,6 +114,16 @@ public final class CpuBackend implements Backend {
     @Override
     public OptimOps optim() {
         return optim;
+    }
+
+    @Override
+    public ConvOps conv() {
+        return conv;
+    }
+
+    @Override
+    public PoolingOps pooling() {
+        return pooling;
     }
 
     private static void checkCount(long a, long b) {
