@@ -55,6 +55,16 @@ public interface Backend {
     /** Hierarchical softmax kernels. */
     HsmOps hsm();
 
+    /** Temporal, spatial and FFT convolutions. Backends without them say so when asked. */
+    default ConvOps conv() {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend has no convolution ops yet");
+    }
+
+    /** Temporal max / k-max pooling, feature LP pooling, cross-map normalization. */
+    default PoolingOps pooling() {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend has no pooling ops yet");
+    }
+
     /** Whether a backend can be used, with the reason when it cannot. */
     record Availability(boolean available, String reason) {
 

@@ -2,6 +2,8 @@ package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.PoolingOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.HsmOps;
@@ -26,6 +28,8 @@ public final class CpuBackend implements Backend {
     private final EmbeddingOps embedding;
     private final OptimOps optim;
     private final HsmOps hsm;
+    private final ConvOps conv;
+    private final PoolingOps pooling;
 
     /** The CPU backend with the preferred kernels (the Vector API when present). */
     public CpuBackend() {
@@ -40,6 +44,8 @@ public final class CpuBackend implements Backend {
         this.embedding = new CpuEmbedding(kernels);
         this.optim = new CpuOptim();
         this.hsm = new CpuHsm(kernels);
+        this.conv = new CpuConv(blas, kernels);
+        this.pooling = new CpuPooling();
     }
 
     public CpuKernels kernels() {
@@ -116,6 +122,16 @@ public final class CpuBackend implements Backend {
     @Override
     public HsmOps hsm() {
         return hsm;
+    }
+
+    @Override
+    public ConvOps conv() {
+        return conv;
+    }
+
+    @Override
+    public PoolingOps pooling() {
+        return pooling;
     }
 
     private static void checkCount(long a, long b) {

@@ -1,0 +1,97 @@
+package dev.kindling.core.nn.conv;
+
+import dev.kindling.core.backend.ConvGeometry;
+import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.tensor.Tensor;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Picks direct or FFT convolution per layer shape by timing both once and remembering the faster (as
+ * fbnn's tuned SpatialConvolution did). The timed work is forward + both backward passes on the real
+ * input and weights, writing into scratch gradients. Candidates run alternately up to three rounds and
+ * the best time of each counts, which keeps JIT warm-up and noise from deciding; a clear winner (2×)
+ * after two rounds ends the timing early. Shared by every layer in the JVM.
+ */
+public final class ConvAlgorithmTuner {
+
+    /** The FFT is not tried when its spectra would need more floats than this. */
+    private static final long MAX_SPECTRUM_FLOATS = 1L << 28;
+
+    /** A layer shape: device type, batch, planes, input size, geometry. */
+    public record Shape(String deviceType, int batch, int nIn, int nOut, int height, int width, ConvGeometry geometry) {
+    }
+
+    /** What was decided for a shape, with the measured best times (nanoseconds; 0 when not timed). */
+    public record Choice(ConvAlgorithm algorithm, long directNanos, long fftNanos) {
+    }
+
+    private static final Map<Shape, Choice> CHOICES = new ConcurrentHashMap<>();
+
+    private ConvAlgorithmTuner() {
+    }
+
+    /** The remembered choice for a shape, or null when it was never tuned. */
+    public static Choice remembered(Shape shape) {
+        return CHOICES.get(shape);
+    }
+
+    /** Forgets every remembered choice (tests, or after a hardware change). */
+    public static void clear() {
+        CHOICES.clear();
+    }
+
+    static Choice choose(Shape shape, Tensor input, Tensor weight, Tensor bias) {
+        return CHOICES.computeIfAbsent(shape, s -> tune(s, input, weight, bias));
+    }
+
+    private static Choice tune(Shape s, Tensor input, Tensor weight, Tensor bias) {
+        ConvGeometry g = s.geometry();
+        if (!g.unitStride() || spectrumFloats(s) > MAX_SPECTRUM_FLOATS) {
+            return new Choice(ConvAlgorithm.DIRECT, 0, 0);
+        }
+        ConvOps ops = input.backend().conv();
+        int oh = g.outHeight(s.height()), ow = g.outWidth(s.width());
+        Tensor out = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
+        Tensor gradOut = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
+        Tensor gradIn = input.zerosLike();
+        Tensor gradW = weight.zerosLike();
+        Tensor gradB = bias.zerosLike();
+        Runnable direct = () -> {
+            ops.spatialForward(input, weight, bias, g, out);
+            ops.spatialBackwardInput(gradOut, weight, g, gradIn);
+            ops.spatialAccGradParameters(input, gradOut, g, gradW, gradB);
+        };
+        Runnable fft = () -> {
+            ops.fftSpatialForward(input, weight, bias, g, out);
+            ops.fftSpatialBackward(input, weight, gradOut, g, gradIn, gradW, gradB);
+        };
+        long bestDirect = Long.MAX_VALUE, bestFft = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            bestDirect = Math.min(bestDirect, time(direct));
+            bestFft = Math.min(bestFft, time(fft));
+            if (round == 1 && (bestDirect > 2 * bestFft || bestFft > 2 * bestDirect)) {
+                break;
+            }
+        }
+        return new Choice(bestFft < bestDirect ? ConvAlgorithm.FFT : ConvAlgorithm.DIRECT, bestDirect, bestFft);
+    }
+
+    private static long time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return System.nanoTime() - t0;
+    }
+
+    /** Floats of the largest spectrum buffers the FFT path holds at once (a power-of-two grid per plane). */
+    private static long spectrumFloats(Shape s) {
+        ConvGeometry g = s.geometry();
+        long h = Long.highestOneBit(Math.max(1, s.height() + 2L * g.padH() - 1)) << 1;
+        long w = Long.highestOneBit(Math.max(1, s.width() + 2L * g.padW() - 1)) << 1;
+        long plane = 2 * h * (w / 2 + 1);
+        long planes = (long) s.batch() * s.nIn() + 2L * s.nOut() * s.nIn() + (long) s.batch() * s.nOut();
+        return plane * planes;
+    }
+
+}
