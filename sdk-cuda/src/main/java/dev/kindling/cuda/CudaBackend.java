@@ -1,0 +1,227 @@
+package dev.kindling.cuda;
+
+import dev.kindling.core.backend.Backend;
+import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.ElementwiseOps;
+import dev.kindling.core.backend.EmbeddingOps;
+import dev.kindling.core.backend.HsmOps;
+import dev.kindling.core.backend.OptimOps;
+import dev.kindling.core.backend.PoolingOps;
+import dev.kindling.core.tensor.Device;
+import dev.kindling.core.tensor.Storage;
+import dev.kindling.core.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CUDA backend: tensors in GPU memory, ops as PTX kernels and cuBLAS GEMMs, all ordered on one
+ * stream per device. Found by {@link java.util.ServiceLoader}; without a usable driver it reports itself
+ * unavailable with the reason and Kindling runs on the CPU backend.
+ */
+public final class CudaBackend implements Backend {
+
+    private final Availability availability;
+    private final CudaDevice[] devices;
+    private final CudaBlas blas = new CudaBlas(this);
+    private final CudaElementwise elementwise = new CudaElementwise(this);
+    private final CudaEmbedding embedding = new CudaEmbedding(this);
+    private final CudaOptim optim = new CudaOptim(this);
+    private final CudaHsm hsm = new CudaHsm(this);
+    private final CudaPooling pooling = new CudaPooling(this);
+
+    public CudaBackend() {
+        CudaDriver.Probe probe = CudaDriver.probe();
+        Availability a = probe.availability();
+        CudaDevice[] ds = new CudaDevice[a.available() ? probe.deviceCount() : 0];
+        if (a.available()) {
+            // Opening device 0 loads our PTX: a driver that cannot JIT it is reported here, not at first use.
+            try {
+                ds[0] = new CudaDevice(0, probe.cublas());
+            } catch (RuntimeException | LinkageError e) {
+                a = Availability.no("cuda:0 could not be opened: " + e.getMessage());
+                ds = new CudaDevice[0];
+            }
+        }
+        this.availability = a;
+        this.devices = ds;
+        this.cublas = probe.cublas();
+    }
+
+    private final Cublas cublas;
+
+    @Override
+    public String deviceType() {
+        return "cuda";
+    }
+
+    @Override
+    public Availability availability() {
+        return availability;
+    }
+
+    @Override
+    public List<Device> devices() {
+        List<Device> out = new ArrayList<>(devices.length);
+        for (int i = 0; i < devices.length; i++) {
+            out.add(Device.cuda(i));
+        }
+        return out;
+    }
+
+    /** The device for {@code d} (opened on first use). */
+    CudaDevice device(Device d) {
+        if (!availability.available()) {
+            throw new UnsupportedOperationException("the CUDA backend is unavailable: " + availability.reason());
+        }
+        if (!d.type().equals("cuda") || d.index() >= devices.length) {
+            throw new IllegalArgumentException("no CUDA device " + d + "; this machine has " + devices.length);
+        }
+        synchronized (devices) {
+            if (devices[d.index()] == null) {
+                devices[d.index()] = new CudaDevice(d.index(), cublas);
+            }
+            return devices[d.index()];
+        }
+    }
+
+    CudaDevice device(Tensor t) {
+        return storage(t).cudaDevice();
+    }
+
+    /** The allocator statistics of {@code device}. */
+    public AllocatorStats memoryStats(Device device) {
+        return device(device).allocator().stats();
+    }
+
+    /** Sets the hard limit on device memory held (live plus cached) for {@code device}. */
+    public void setMemoryLimit(Device device, long bytes) {
+        device(device).allocator().setLimit(bytes);
+    }
+
+    /** Returns cached, unused blocks of {@code device} to the driver; the number of bytes freed. */
+    public long emptyCache(Device device) {
+        CudaDevice d = device(device);
+        try (CudaDevice.Scope s = d.enter()) {
+            return d.allocator().emptyCache();
+        }
+    }
+
+    /** Waits until everything enqueued on {@code device} has run (for timing and tests). */
+    public void synchronize(Device device) {
+        CudaDevice d = device(device);
+        try (CudaDevice.Scope s = d.enter()) {
+            d.sync();
+        }
+    }
+
+    /** The device's name as the driver reports it, e.g. "NVIDIA H100 80GB HBM3". */
+    public String deviceName(Device device) {
+        return device(device).name();
+    }
+
+    static CudaStorage storage(Tensor t) {
+        if (!(t.storage() instanceof CudaStorage s)) {
+            throw new IllegalArgumentException("tensor on " + t.device() + " passed to the CUDA backend; move it with to(cuda:N) first");
+        }
+        return s;
+    }
+
+    /** The device address of {@code t}'s first element. */
+    static long address(Tensor t) {
+        return storage(t).address() + t.offset() * Float.BYTES;
+    }
+
+    /** The address of an optional tensor, 0 for null. */
+    static long addressOrNull(Tensor t) {
+        return t == null ? 0 : address(t);
+    }
+
+    @Override
+    public Storage allocate(Device device, long elements) {
+        CudaDevice d = device(device);
+        try (CudaDevice.Scope s = d.enter()) {
+            DeviceBlock block = d.allocate(elements * Float.BYTES);
+            d.zero(block.address(), elements * Float.BYTES);
+            return new CudaStorage(d, block, elements);
+        }
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("copy: element counts differ, " + src.numel() + " vs " + dst.numel());
+        }
+        CudaDevice sd = device(src), dd = device(dst);
+        if (sd == dd) {
+            try (CudaDevice.Scope s = dd.enter()) {
+                dd.copyDeviceToDevice(address(src), address(dst), src.numel() * Float.BYTES);
+            }
+        } else {
+            // Between GPUs through the host: simple and always allowed (peer access may be off).
+            Tensor host = Tensor.zeros(src.shape());
+            copyToHost(src, host.segment(), host.offset());
+            copyFromHost(host.segment(), host.offset(), dst);
+        }
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment src, long srcOffset, Tensor dst) {
+        CudaDevice d = device(dst);
+        try (CudaDevice.Scope s = d.enter()) {
+            d.upload(src, srcOffset * Float.BYTES, address(dst), dst.numel() * Float.BYTES);
+        }
+    }
+
+    @Override
+    public void copyToHost(Tensor src, MemorySegment dst, long dstOffset) {
+        CudaDevice d = device(src);
+        try (CudaDevice.Scope s = d.enter()) {
+            d.download(address(src), dst, dstOffset * Float.BYTES, src.numel() * Float.BYTES);
+        }
+    }
+
+    @Override
+    public long countNonFinite(Tensor t) {
+        CudaDevice d = device(t);
+        try (CudaDevice.Scope s = d.enter(); DeviceBlock count = d.allocate(Long.BYTES)) {
+            d.zero(count.address(), Long.BYTES);
+            d.launch(d.kernel("blas", "count_nonfinite_f32"), d.grid(t.numel(), 256), 256,
+                    KernelArgs.of().ptr(address(t)).l(t.numel()).ptr(count.address()));
+            long[] out = new long[1];
+            d.download(count.address(), MemorySegment.ofArray(out), 0, Long.BYTES);
+            return out[0];
+        }
+    }
+
+    @Override
+    public BlasOps blas() {
+        return blas;
+    }
+
+    @Override
+    public ElementwiseOps elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public EmbeddingOps embedding() {
+        return embedding;
+    }
+
+    @Override
+    public OptimOps optim() {
+        return optim;
+    }
+
+    @Override
+    public HsmOps hsm() {
+        return hsm;
+    }
+
+    @Override
+    public PoolingOps pooling() {
+        return pooling;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kindling.cuda;
+
+import dev.kindling.core.backend.Backend.Availability;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Loads the JCuda driver binding and initializes CUDA once per JVM. Everything that can go wrong here
+ * (no NVIDIA driver, hence no libcuda.so.1; a driver too old for our PTX; no device; no cuBLAS) ends as
+ * an {@link Availability#no} with the reason, never as an exception out of the backend's constructor.
+ */
+final class CudaDriver {
+
+    private static Probe probe;
+
+    record Probe(Availability availability, int deviceCount, int driverVersion, Cublas cublas) {
+    }
+
+    private CudaDriver() {
+    }
+
+    static synchronized Probe probe() {
+        if (probe == null) {
+            probe = run();
+        }
+        return probe;
+    }
+
+    private static Probe run() {
+        if (Boolean.getBoolean("kindling.cuda.disabled")) {
+            return new Probe(Availability.no("disabled by -Dkindling.cuda.disabled=true"), 0, 0, null);
+        }
+        try {
+            JCudaDriver.setExceptionsEnabled(false);
+            int status = JCudaDriver.cuInit(0);
+            if (status != 0) {
+                return new Probe(Availability.no("cuInit failed: " + Check.errorName(status) + " (" + status
+                        + "); is the NVIDIA driver installed and a GPU visible?"), 0, 0, null);
+            }
+            int[] version = new int[1];
+            Check.cu(JCudaDriver.cuDriverGetVersion(version), "cuDriverGetVersion");
+            int[] count = new int[1];
+            Check.cu(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
+            if (count[0] == 0) {
+                return new Probe(Availability.no("the CUDA driver reports no devices"), 0, version[0], null);
+            }
+            Cublas cublas = Cublas.load();
+            return new Probe(Availability.yes(), count[0], version[0], cublas);
+        } catch (LinkageError e) {
+            return new Probe(Availability.no("the JCuda driver binding could not be loaded (no NVIDIA driver / libcuda.so.1?): "
+                    + e.getMessage()), 0, 0, null);
+        } catch (RuntimeException e) {
+            return new Probe(Availability.no("CUDA initialization failed: " + e.getMessage()), 0, 0, null);
+        }
+    }
+}
