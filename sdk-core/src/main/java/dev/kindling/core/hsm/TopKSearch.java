@@ -18,7 +18,7 @@ final class TopKSearch {
 
     static TopK search(HsmOps ops, HsmTables t, Tensor input, int example, int k) {
         int nc = t.clusters();
-        Tensor clusterLp = Tensor.zeros(1, nc);
+        Tensor clusterLp = Tensor.zeros(input.device(), 1, nc);
         ops.clusterLogProbs(t, input.narrow(example, 1), clusterLp);
         float[] clp = clusterLp.toArray();
         Integer[] order = new Integer[nc];
@@ -27,7 +27,7 @@ final class TopKSearch {
         }
         Arrays.sort(order, (a, b) -> clp[a] != clp[b] ? Float.compare(clp[b], clp[a]) : Integer.compare(a, b));
         Heap heap = new Heap(k);
-        Tensor memberLp = Tensor.zeros(Math.max(1, t.maxClusterSize()));
+        Tensor memberLp = Tensor.zeros(input.device(), Math.max(1, t.maxClusterSize()));
         int[] members = t.members();
         for (int oi = 0; oi < nc; oi++) {
             int c = order[oi];
@@ -36,8 +36,10 @@ final class TopKSearch {
             }
             ops.memberLogProbs(t, input, example, c, memberLp);
             int start = t.memberStart()[c], n = t.clusterSize(c);
+            // One transfer per cluster (the scores may live on a GPU), not one per element.
+            float[] lp = memberLp.narrow(0, n).toArray();
             for (int j = 0; j < n; j++) {
-                heap.offer(members[start + j], clp[c] + memberLp.getFlat(j));
+                heap.offer(members[start + j], clp[c] + lp[j]);
             }
         }
         return heap.sorted();
