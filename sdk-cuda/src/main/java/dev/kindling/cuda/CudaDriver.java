@@ -25,6 +25,22 @@ final class CudaDriver {
         return probe;
     }
 
+    /** JCuda's load error nests stack traces: keep the line that names the missing library. */
+    static String rootCause(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String[] lines = message.split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String l = lines[i];
+            if (l.contains("cannot open shared object file") || l.contains("undefined symbol") || l.contains("version `")) {
+                int at = l.lastIndexOf(".so: ");
+                return (at >= 0 ? l.substring(at + 5) : l).trim();
+            }
+        }
+        return lines[0].trim();
+    }
+
     private static Probe run() {
         if (Boolean.getBoolean("kindling.cuda.disabled")) {
             return new Probe(Availability.no("disabled by -Dkindling.cuda.disabled=true"), 0, 0, null);
@@ -46,8 +62,8 @@ final class CudaDriver {
             Cublas cublas = Cublas.load();
             return new Probe(Availability.yes(), count[0], version[0], cublas);
         } catch (LinkageError e) {
-            return new Probe(Availability.no("the JCuda driver binding could not be loaded (no NVIDIA driver / libcuda.so.1?): "
-                    + e.getMessage()), 0, 0, null);
+            return new Probe(Availability.no("the JCuda driver binding could not be loaded (is the NVIDIA driver installed?): "
+                    + rootCause(e.getMessage())), 0, 0, null);
         } catch (RuntimeException e) {
             return new Probe(Availability.no("CUDA initialization failed: " + e.getMessage()), 0, 0, null);
         }

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The one-shot GPU check of the CUDA backend.
+#
+#   sdk-cuda/scripts/gpu-check.sh prepare   (here, with a JDK 25 and Maven): builds the jars and puts a
+#       jlink'd JRE 25, the jars and a test runner into the git-ignored .gpu-carry/ (< 64 MiB), then
+#       runs the carried runner on this machine as a smoke test (GPU tests skip without a GPU).
+#   sdk-cuda/scripts/gpu-check.sh run [rows]  (on the GPU machine: no Java, no build tools, no network;
+#       carry .gpu-carry): runs every CUDA test, the Kindling benchmark and the PyTorch benchmark, and
+#       prints the comparison table last. [rows] limits the benchmark to e.g. "embbag,hsm".
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+carry="$root/.gpu-carry"
+mode="${1:-run}"
+jvm_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m)
+
+prepare() {
+  set -e
+  : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+  export JAVA_HOME
+  (cd "$root" && ./mvnw -q -pl sdk-cuda -am package -DskipTests)
+  (cd "$root" && ./mvnw -q -pl sdk-cuda -am dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$root/sdk-cuda/target/test-classpath.txt" >/dev/null)
+  rm -rf "$carry/lib" && mkdir -p "$carry/lib"
+  cp "$root"/sdk-core/target/kindling-sdk-core-*-SNAPSHOT.jar "$carry/lib/" 2>/dev/null || true
+  rm -f "$carry"/lib/*-tests.jar
+  cp "$root"/sdk-cuda/target/kindling-sdk-cuda-*-SNAPSHOT.jar "$carry/lib/"
+  cp "$root"/sdk-cuda/target/kindling-sdk-cuda-*-SNAPSHOT-tests.jar "$carry/lib/"
+  tr ':' '\n' < "$root/sdk-cuda/target/test-classpath.txt" | while read -r jar; do
+    case "$jar" in
+      *jcuda-natives*)
+        # Only the driver binding is needed (libcuda.so.1 is the driver's): drop the 24 MB PTX compiler.
+        tmp="$(mktemp -d)"
+        (cd "$tmp" && unzip -q "$jar" 'lib/libJCudaDriver-*' 'META-INF/MANIFEST.MF' && zip -q -r "$carry/lib/$(basename "$jar")" .)
+        rm -rf "$tmp" ;;
+      *.jar) case "$jar" in *kindling-sdk-core*) ;; *) cp "$jar" "$carry/lib/" ;; esac ;;
+    esac
+  done
+  # jdk.zipfs: JUnit scans the test jar as a file system.
+  modules=java.base,java.logging,jdk.unsupported,jdk.incubator.vector,jdk.zipfs
+  if [ "$(cat "$carry/jre/.modules" 2>/dev/null)" != "$modules" ]; then
+    rm -rf "$carry/jre"
+    "$JAVA_HOME/bin/jlink" --add-modules "$modules" \
+      --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$carry/jre"
+    echo "$modules" > "$carry/jre/.modules"
+  fi
+  echo "carried folder: $(du -sm "$carry" | cut -f1) MiB (limit 64)"; du -sh "$carry"/jre "$carry"/lib
+  [ "$(du -sm "$carry" | cut -f1)" -lt 64 ] || { echo "carried folder is too large" >&2; exit 1; }
+  echo "--- smoke test of the carried runner on this machine ---"
+  "$carry/jre/bin/java" "${jvm_flags[@]}" -cp "$carry/lib/*" dev.kindling.cuda.GpuTestRunner
+}
+
+table() {
+  awk -F'|' '
+    /^RESULT\|/ { ms[$2] = $3; note[$2] = $4 }
+    function row(label, k, t) {
+      if (!(k in ms)) { printf "%-34s %12s\n", label, "(missing)"; return }
+      if (t in ms) printf "%-34s %10.3f ms %10.3f ms %8.2fx  %s\n", label, ms[k], ms[t], ms[t] / ms[k], t
+      else printf "%-34s %10.3f ms %13s %9s  %s\n", label, ms[k], "-", "-", note[k]
+    }
+    END {
+      print ""
+      print "==== Kindling CUDA vs PyTorch (CUDA-event medians; ratio = PyTorch / Kindling, > 1: Kindling faster) ===="
+      printf "%-34s %13s %13s %9s  %s\n", "row", "Kindling", "PyTorch", "ratio", "PyTorch row"
+      row("embedding bag fwd+bwd (sparse)", "embbag_fwd_bwd", "torch_embbag_fwd_bwd_sparse")
+      row("embedding bag fwd+bwd (vs dense)", "embbag_fwd_bwd", "torch_embbag_fwd_bwd_dense")
+      row("embedding bag fwd", "embbag_fwd", "torch_embbag_fwd")
+      row("HSM 1M fwd+bwd vs adaptive", "hsm_fwd_bwd", "torch_adaptive_fwd_bwd")
+      row("HSM 1M fwd+bwd vs full softmax", "hsm_fwd_bwd", "torch_full_softmax_fwd_bwd")
+      row("HSM 1M trainStep vs adaptive", "hsm_trainstep", "torch_adaptive_fwd_bwd")
+      row("feature LP fwd+bwd", "featlp_fwd_bwd", "torch_featlp_fwd_bwd")
+      row("feature LP fwd+bwd vs lp_pool1d", "featlp_fwd_bwd", "torch_lp_pool1d_fwd_bwd")
+      row("1-bit quant+dequant vs torch copy", "onebit_quant_dequant", "torch_device_copy_64MiB")
+      row("device copy 64 MiB (Kindling)", "device_copy_64MiB", "torch_device_copy_64MiB")
+      if ("onebit_quant_dequant" in ms) print "1-bit: " note["onebit_quant_dequant"] "; copy: " note["device_copy_64MiB"]
+    }' "$@"
+}
+
+run() {
+  rows="${1:-}"
+  out="${OUT:-$root/sdk-cuda/target/gpu-check}"
+  mkdir -p "$out"
+  java="$carry/jre/bin/java"
+  [ -x "$java" ] || { echo "no carried JRE at $java: run 'gpu-check.sh prepare' first and carry .gpu-carry" >&2; exit 2; }
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+  export LD_LIBRARY_PATH="/usr/local/cuda/targets/x86_64-linux/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  echo "=== CUDA tests ==="
+  timeout 240 "$java" "${jvm_flags[@]}" -Dkindling.cuda.sync-launches=true -cp "$carry/lib/*" \
+    dev.kindling.cuda.GpuTestRunner --require-gpu 2>&1 | tee "$out/tests.log" | grep -v '^\s*$' | tail -60
+  echo "tests exit: ${PIPESTATUS[0]}"
+  echo "=== Kindling benchmark ==="
+  timeout 200 "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
+  echo "=== PyTorch benchmark ==="
+  timeout 200 python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
+  table "$out/kindling.log" "$out/torch.log" | tee "$out/table.txt"
+}
+
+case "$mode" in
+  prepare) prepare ;;
+  run) shift || true; run "${1:-}" ;;
+  table) shift; table "$@" ;;
+  *) echo "usage: $0 prepare | run [rows] | table kindling.log torch.log" >&2; exit 2 ;;
+esac
