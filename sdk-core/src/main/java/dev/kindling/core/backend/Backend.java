@@ -46,6 +46,11 @@ public interface Backend {
 
     OptimOps optim();
 
+    /** 1-bit gradient quantization; backends without it say so. */
+    default QuantizeOps quantize() {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend has no 1-bit quantization ops");
+    }
+
     /** Whether a backend can be used, with the reason when it cannot. */
     record Availability(boolean available, String reason) {
 

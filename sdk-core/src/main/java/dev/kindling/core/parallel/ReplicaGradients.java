@@ -18,13 +18,13 @@ import java.util.Set;
  * replica without one contributes zeros), and so are row-sparse ones (a replica whose part of the batch
  * touched no row contributes an empty set of rows).
  */
-final class ReplicaGradients {
+public final class ReplicaGradients {
 
     private ReplicaGradients() {
     }
 
     /** Names of parameters with a dense gradient on some replica, in parameter order. */
-    static List<String> denseNames(List<? extends Module<?>> replicas) {
+    public static List<String> denseNames(List<? extends Module<?>> replicas) {
         Set<String> names = new LinkedHashSet<>();
         for (Module<?> m : replicas) {
             m.namedParameters().forEach((n, p) -> {
@@ -37,7 +37,7 @@ final class ReplicaGradients {
     }
 
     /** Names of parameters with a row-sparse gradient on some replica, in parameter order. */
-    static List<String> sparseNames(List<? extends Module<?>> replicas) {
+    public static List<String> sparseNames(List<? extends Module<?>> replicas) {
         Set<String> names = new LinkedHashSet<>();
         for (Module<?> m : replicas) {
             m.namedParameters().forEach((n, p) -> {
@@ -60,7 +60,7 @@ final class ReplicaGradients {
     }
 
     /** The dense gradients named, packed one after another into a new flat tensor on {@code device}. */
-    static Tensor pack(Module<?> replica, List<String> names, Device device) {
+    public static Tensor pack(Module<?> replica, List<String> names, Device device) {
         Map<String, Parameter> ps = replica.namedParameters();
         long total = 0;
         for (String n : names) {
@@ -78,7 +78,7 @@ final class ReplicaGradients {
     }
 
     /** Copies a bucket made by {@link #pack} back into the gradients. */
-    static void unpack(Module<?> replica, List<String> names, Tensor bucket) {
+    public static void unpack(Module<?> replica, List<String> names, Tensor bucket) {
         Map<String, Parameter> ps = replica.namedParameters();
         int at = 0;
         for (String n : names) {
@@ -90,7 +90,7 @@ final class ReplicaGradients {
     }
 
     /** The row-sparse gradient of a parameter, or an empty one when its part of the batch touched no row. */
-    static RowSparse sparseOrEmpty(Parameter p) {
+    public static RowSparse sparseOrEmpty(Parameter p) {
         RowSparse g = p.sparseGrad();
         if (g != null) {
             return g;

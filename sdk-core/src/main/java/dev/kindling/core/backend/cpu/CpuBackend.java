@@ -5,6 +5,7 @@ import dev.kindling.core.backend.BlasOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.OptimOps;
+import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
@@ -24,6 +25,7 @@ public final class CpuBackend implements Backend {
     private final ElementwiseOps elementwise;
     private final EmbeddingOps embedding;
     private final OptimOps optim;
+    private final QuantizeOps quantize;
 
     /** The CPU backend with the preferred kernels (the Vector API when present). */
     public CpuBackend() {
@@ -37,6 +39,7 @@ public final class CpuBackend implements Backend {
         this.elementwise = new CpuElementwise();
         this.embedding = new CpuEmbedding(kernels);
         this.optim = new CpuOptim();
+        this.quantize = new CpuQuantize(kernels.name().startsWith("vector"));
     }
 
     public CpuKernels kernels() {
@@ -108,6 +111,11 @@ public final class CpuBackend implements Backend {
     @Override
     public OptimOps optim() {
         return optim;
+    }
+
+    @Override
+    public QuantizeOps quantize() {
+        return quantize;
     }
 
     private static void checkCount(long a, long b) {
