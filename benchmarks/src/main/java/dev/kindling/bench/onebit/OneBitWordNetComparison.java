@@ -31,17 +31,17 @@ import java.util.Random;
  */
 public final class OneBitWordNetComparison {
 
-    static final int FEATURES = Integer.getInteger("features", 2048), HIDDEN = Integer.getInteger("hidden", 128), BATCH = 256, TEST = 10_000;
+    static final int FEATURES = Integer.getInteger("features", 2048), HIDDEN = Integer.getInteger("hidden", 512), BATCH = 256, TEST = 10_000;
     static final float LEARNING_RATE = 1f;
     static final float MOMENTUM = 0.9f;
 
     public static void main(String[] args) throws Exception {
         int replicas = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int trainSize = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
         float lr = args.length > 3 ? Float.parseFloat(args[3]) : LEARNING_RATE;
         float momentum = args.length > 4 ? Float.parseFloat(args[4]) : MOMENTUM;
-        QuantizationAxis axis = args.length > 5 ? QuantizationAxis.valueOf(args[5]) : QuantizationAxis.PER_ROW;
+        QuantizationAxis axis = args.length > 5 ? QuantizationAxis.valueOf(args[5]) : QuantizationAxis.PER_COLUMN;
         WordNetGlosses data = WordNetGlosses.load();
         int[] order = shuffled(data.size(), 1);
         int train = Math.min(trainSize, data.size() - TEST);
