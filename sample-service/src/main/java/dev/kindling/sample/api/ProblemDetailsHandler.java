@@ -1,8 +1,8 @@
 package dev.kindling.sample.api;
 
+import dev.kindling.spring.RetryLaterException;
 import dev.kindling.spring.device.DeviceBusyException;
 import dev.kindling.spring.device.NoDeviceAvailableException;
-import dev.kindling.spring.finetune.FineTuningBusyException;
 import dev.kindling.spring.finetune.PayloadTooLargeException;
 import dev.kindling.spring.finetune.UnknownJobException;
 import dev.kindling.spring.model.UnknownModelException;
@@ -53,14 +53,10 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
     }
 
-    @ExceptionHandler(DeviceBusyException.class)
-    ResponseEntity<ProblemDetail> devicesBusy(DeviceBusyException e) {
-        return problem(HttpStatus.TOO_MANY_REQUESTS, "Devices busy", e.getMessage(), e.retryAfter());
-    }
-
-    @ExceptionHandler(FineTuningBusyException.class)
-    ResponseEntity<ProblemDetail> queueFull(FineTuningBusyException e) {
-        return problem(HttpStatus.TOO_MANY_REQUESTS, "Fine-tuning queue full", e.getMessage(), e.retryAfter());
+    @ExceptionHandler(RetryLaterException.class)
+    ResponseEntity<ProblemDetail> busy(RetryLaterException e) {
+        String title = e instanceof DeviceBusyException ? "Devices busy" : "Fine-tuning queue full";
+        return problem(HttpStatus.TOO_MANY_REQUESTS, title, e.getMessage(), e.retryAfter());
     }
 
     @ExceptionHandler({NoDeviceAvailableException.class, IllegalStateException.class})

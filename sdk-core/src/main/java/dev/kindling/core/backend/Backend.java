@@ -65,6 +65,11 @@ public interface Backend {
         throw new UnsupportedOperationException("the " + deviceType() + " backend has no pooling ops yet");
     }
 
+    /** 1-bit gradient quantization; backends without it say so. */
+    default QuantizeOps quantize() {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend has no 1-bit quantization ops");
+    }
+
     /** Whether a backend can be used, with the reason when it cannot. */
     record Availability(boolean available, String reason) {
 

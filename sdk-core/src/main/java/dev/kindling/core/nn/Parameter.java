@@ -67,6 +67,18 @@ public final class Parameter {
         sparseGrad = sparseGrad == null ? g : value.backend().embedding().addRows(sparseGrad, g);
     }
 
+    /**
+     * Replaces the accumulated row-sparse gradient with {@code g} (null clears it). Data-parallel
+     * containers use this to install the gradient combined over replicas.
+     */
+    public void setSparseGrad(RowSparse g) {
+        if (g != null && (g.totalRows() != value.size(0) || g.dim() != value.size(1))) {
+            throw new IllegalArgumentException("gradient rows [" + g.totalRows() + ", " + g.dim() + "] do not match parameter '"
+                    + name + "' of shape " + Shapes.str(value.shape()));
+        }
+        sparseGrad = g;
+    }
+
     public void zeroGrad() {
         sparseGrad = null;
         if (grad != null) {

@@ -53,10 +53,22 @@ public final class DeviceRouter implements AutoCloseable {
      * @throws NoDeviceAvailableException  when the work failed on every device, CPU included
      */
     public <T> Routed<T> execute(Function<InferenceDevice, Callable<T>> work) {
+        return execute(d -> true, work);
+    }
+
+    /**
+     * Like {@link #execute(Function)} over the accelerators {@code eligible} admits (a model's preferred
+     * devices); the CPU is always eligible as the fallback.
+     */
+    public <T> Routed<T> execute(java.util.function.Predicate<dev.kindling.core.tensor.Device> eligible,
+                                 Function<InferenceDevice, Callable<T>> work) {
         Throwable lastFailure = null;
         boolean busy = false;
         boolean first = true;
         for (GuardedDevice g : devices) {
+            if (!g.device().isCpu() && !eligible.test(g.device().device())) {
+                continue;
+            }
             boolean fellBack = !first;
             first = false;
             if (g.breaker() != null && !g.breaker().tryAcquirePermission()) {

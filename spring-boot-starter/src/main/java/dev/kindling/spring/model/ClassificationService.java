@@ -1,6 +1,7 @@
 package dev.kindling.spring.model;
 
 import dev.kindling.spring.device.DeviceRouter;
+import dev.kindling.spring.device.DeviceSelection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -45,7 +46,8 @@ public final class ClassificationService {
         }
         int kk = k == null ? m.settings().getK() : k;
         long start = System.nanoTime();
-        DeviceRouter.Routed<List<Classification>> r = router.execute(device -> () -> {
+        DeviceSelection preferred = DeviceSelection.parse(m.settings().getDevice());
+        DeviceRouter.Routed<List<Classification>> r = router.execute(preferred::includes, device -> () -> {
             List<Classification> out = new ArrayList<>(texts.size());
             for (String t : texts) {
                 out.add(m.classify(t, kk, device.device().toString()));

@@ -44,7 +44,10 @@ public class KindlingModelProperties {
         /** How many labels a classification returns when the request does not say. */
         private int k = 5;
 
-        /** The device this model prefers ("cpu", "cuda:0"); it falls back to the CPU when that device fails. */
+        /**
+         * Devices this model may run on: "auto" (any in the pool), "cpu", or a list such as "cuda:1"; the CPU
+         * is always the fallback when they fail or are busy.
+         */
         private String device = "auto";
 
         /** Whether this model accepts feedback and fine-tuning jobs. */

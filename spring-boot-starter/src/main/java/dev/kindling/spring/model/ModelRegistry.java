@@ -2,6 +2,7 @@ package dev.kindling.spring.model;
 
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
+import dev.kindling.spring.device.DeviceSelection;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.CheckpointStore;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ public final class ModelRegistry {
                 throw new IllegalArgumentException("model name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
             }
             KindlingModelProperties.Model settings = e.getValue();
+            DeviceSelection.parse(settings.getDevice());   // fail fast on a bad device name
             if (settings.getK() < 1 || settings.getK() > ServedModel.MAX_K) {
                 throw new IllegalArgumentException("kindling.models." + name + ".k must be between 1 and " + ServedModel.MAX_K);
             }

@@ -139,6 +139,18 @@ class DeviceRouterTest {
     }
 
     @Test
+    void aModelsDeviceListKeepsItOffOtherAccelerators() throws Exception {
+        FaultyAccelerator gpu = new FaultyAccelerator();
+        router = new DeviceRouter(List.of(new GuardedDevice(gpu, settings(4, Duration.ofSeconds(1))),
+                new GuardedDevice(new CpuInferenceDevice(), settings(4, Duration.ofSeconds(1)))));
+        DeviceSelection onlyCuda1 = DeviceSelection.parse("cuda:1");
+        DeviceRouter.Routed<String> r = router.execute(onlyCuda1::includes, d -> () -> d.device().toString());
+        assertEquals("cpu:0", r.value());
+        assertEquals(0, gpu.calls.get(), "cuda:0 is not in the model's list");
+        assertEquals("cuda:0", router.execute(DeviceSelection.parse("auto")::includes, d -> () -> d.device().toString()).value());
+    }
+
+    @Test
     void cpuFailureIsNoDeviceAvailable() {
         router = new DeviceRouter(List.of(new GuardedDevice(new CpuInferenceDevice(), settings(2, Duration.ofSeconds(1)))));
         NoDeviceAvailableException e = assertThrows(NoDeviceAvailableException.class, () -> router.execute(d -> () -> {

@@ -8,6 +8,7 @@ import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.OptimOps;
+import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
@@ -30,6 +31,7 @@ public final class CpuBackend implements Backend {
     private final HsmOps hsm;
     private final ConvOps conv;
     private final PoolingOps pooling;
+    private final QuantizeOps quantize;
 
     /** The CPU backend with the preferred kernels (the Vector API when present). */
     public CpuBackend() {
@@ -46,6 +48,7 @@ public final class CpuBackend implements Backend {
         this.hsm = new CpuHsm(kernels);
         this.conv = new CpuConv(blas, kernels);
         this.pooling = new CpuPooling();
+        this.quantize = new CpuQuantize(kernels.name().startsWith("vector"));
     }
 
     public CpuKernels kernels() {
@@ -132,6 +135,11 @@ public final class CpuBackend implements Backend {
     @Override
     public PoolingOps pooling() {
         return pooling;
+    }
+
+    @Override
+    public QuantizeOps quantize() {
+        return quantize;
     }
 
     private static void checkCount(long a, long b) {

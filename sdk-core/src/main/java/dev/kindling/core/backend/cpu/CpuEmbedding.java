@@ -77,35 +77,29 @@ final class CpuEmbedding implements EmbeddingOps {
 
     @Override
     public RowSparse lookupBackward(IndexTensor ids, Tensor gradOutput, int paddingId, int totalRows) {
-        int dim = gradOutput.size(-1);
-        long[] order = sortedPairs(ids, paddingId);
-        int unique = countRuns(order);
-        int[] rows = new int[unique];
-        Tensor values = Tensor.zeros(unique, dim);
-        MemorySegment g = gradOutput.segment(), v = values.segment();
-        int u = -1, prev = -1;
-        for (long key : order) {
-            int id = (int) (key >>> 32), pos = (int) key;
-            if (id != prev) {
-                rows[++u] = id;
-                prev = id;
-            }
-            kernels.axpy(1f, g, gradOutput.offset() + (long) pos * dim, v, (long) u * dim, dim);
-        }
-        return new RowSparse(IndexTensor.wrap(rows, unique), values, totalRows);
+        return sumPerId(ids, paddingId, gradOutput, pos -> pos, null, totalRows);
     }
 
     @Override
     public RowSparse embeddingBagBackward(IndexTensor ids, IndexTensor offsets, Tensor perIdWeights, boolean mean,
                                           int paddingId, Tensor gradOutput, int totalRows) {
-        int dim = gradOutput.size(-1);
         int[] bagOf = new int[ids.numel()];
         float[] scale = positionScales(ids, offsets, perIdWeights, mean, paddingId, bagOf);
+        return sumPerId(ids, paddingId, gradOutput, pos -> bagOf[pos], scale, totalRows);
+    }
+
+    /**
+     * For each distinct id (ascending), the sum over its positions p (in position order) of
+     * scale[p] · src[rowOf(p)]: the deterministic reduction both backward passes share.
+     */
+    private RowSparse sumPerId(IndexTensor ids, int paddingId, Tensor src, java.util.function.IntUnaryOperator rowOf, float[] scale,
+                               int totalRows) {
+        int dim = src.size(-1);
         long[] order = sortedPairs(ids, paddingId);
         int unique = countRuns(order);
         int[] rows = new int[unique];
         Tensor values = Tensor.zeros(unique, dim);
-        MemorySegment g = gradOutput.segment(), v = values.segment();
+        MemorySegment g = src.segment(), v = values.segment();
         int u = -1, prev = -1;
         for (long key : order) {
             int id = (int) (key >>> 32), pos = (int) key;
@@ -113,7 +107,7 @@ final class CpuEmbedding implements EmbeddingOps {
                 rows[++u] = id;
                 prev = id;
             }
-            kernels.axpy(scale[pos], g, gradOutput.offset() + (long) bagOf[pos] * dim, v, (long) u * dim, dim);
+            kernels.axpy(scale == null ? 1f : scale[pos], g, src.offset() + (long) rowOf.applyAsInt(pos) * dim, v, (long) u * dim, dim);
         }
         return new RowSparse(IndexTensor.wrap(rows, unique), values, totalRows);
     }

@@ -48,7 +48,7 @@ final class CpuHsm implements HsmOps {
         long wOff = w.offset(), bOff = b.offset();
         int d = t.dim(), c = t.clusters();
         for (int j = 0; j < c; j++) {
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + rows.dot(ws, wOff + (long) j * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + k.dot(ws, wOff + (long) j * d, x, xOff, d);
         }
         return logSumExp(s, c);
     }
@@ -63,7 +63,7 @@ final class CpuHsm implements HsmOps {
         int[] members = t.members();
         for (int j = 0; j < n; j++) {
             int m = members[start + j];
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + rows.dot(ws, wOff + (long) m * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + k.dot(ws, wOff + (long) m * d, x, xOff, d);
         }
         return logSumExp(s, n);
     }
@@ -248,7 +248,7 @@ final class CpuHsm implements HsmOps {
         long wOff = w.offset(), bOff = b.offset();
         int d = t.dim(), c = t.clusters();
         for (int j = 0; j < c; j++) {
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + rows.dot(ws, wOff + (long) j * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + k.dot(ws, wOff + (long) j * d, x, xOff, d);
         }
     }
 
@@ -261,7 +261,7 @@ final class CpuHsm implements HsmOps {
         int[] members = t.members();
         for (int j = 0; j < n; j++) {
             int m = members[start + j];
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + rows.dot(ws, wOff + (long) m * d, x, xOff, d);
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + k.dot(ws, wOff + (long) m * d, x, xOff, d);
         }
     }
 }

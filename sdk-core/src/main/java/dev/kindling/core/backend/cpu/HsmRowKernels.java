@@ -3,15 +3,12 @@ package dev.kindling.core.backend.cpu;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The per-row inner loops of the hierarchical softmax, fused so a class row is read once per update:
- * a dot product for the score, and {@code g += delta · w; w += step · x} for the backward pass and the
- * SGD step together. Vector API implementation where available (with masked tails, since rows such as
+ * The fused per-row update of the hierarchical softmax, so a class row is read once per update:
+ * {@code g += delta · w; w += step · x} for the backward pass and the SGD step together (scores use
+ * {@link CpuKernels#dot}). Vector API implementation where available (with masked tails, since rows such as
  * d = 100 are not a multiple of the vector length), plain Java otherwise.
  */
 interface HsmRowKernels {
-
-    /** Σ w[wOff + i] · x[xOff + i] for i &lt; n. */
-    float dot(MemorySegment w, long wOff, MemorySegment x, long xOff, int n);
 
     /** g[gOff + i] += delta · w[wOff + i]; then w[wOff + i] += step · x[xOff + i], for i &lt; n. */
     void gradAndUpdate(float delta, float step, MemorySegment w, long wOff, MemorySegment x, long xOff, MemorySegment g, long gOff, int n);
@@ -22,9 +19,9 @@ interface HsmRowKernels {
             try {
                 return (HsmRowKernels) Class.forName("dev.kindling.core.backend.cpu.HsmVectorRowKernels").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                return new HsmScalarRowKernels(kernels);
+                return new HsmScalarRowKernels();
             }
         }
-        return new HsmScalarRowKernels(kernels);
+        return new HsmScalarRowKernels();
     }
 }

@@ -7,17 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 /** Plain Java HSM row loops (always available). */
 final class HsmScalarRowKernels implements HsmRowKernels {
 
-    private final CpuKernels kernels;
-
-    HsmScalarRowKernels(CpuKernels kernels) {
-        this.kernels = kernels;
-    }
-
-    @Override
-    public float dot(MemorySegment w, long wOff, MemorySegment x, long xOff, int n) {
-        return kernels.dot(w, wOff, x, xOff, n);
-    }
-
     @Override
     public void gradAndUpdate(float delta, float step, MemorySegment w, long wOff, MemorySegment x, long xOff, MemorySegment g,
                               long gOff, int n) {

@@ -25,24 +25,6 @@ final class HsmVectorRowKernels implements HsmRowKernels {
     }
 
     @Override
-    public float dot(MemorySegment w, long wOff, MemorySegment x, long xOff, int n) {
-        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-        int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
-            acc0 = load(w, wOff + i).fma(load(x, xOff + i), acc0);
-            acc1 = load(w, wOff + i + L).fma(load(x, xOff + i + L), acc1);
-        }
-        for (; i + L <= n; i += L) {
-            acc0 = load(w, wOff + i).fma(load(x, xOff + i), acc0);
-        }
-        float r = VectorLanes.sum(acc0.add(acc1));
-        for (; i < n; i++) {
-            r += w.getAtIndex(JAVA_FLOAT, wOff + i) * x.getAtIndex(JAVA_FLOAT, xOff + i);
-        }
-        return r;
-    }
-
-    @Override
     public void gradAndUpdate(float delta, float step, MemorySegment w, long wOff, MemorySegment x, long xOff, MemorySegment g,
                               long gOff, int n) {
         FloatVector vd = FloatVector.broadcast(S, delta), vs = FloatVector.broadcast(S, step);

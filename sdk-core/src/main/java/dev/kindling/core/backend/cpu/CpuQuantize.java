@@ -1,0 +1,75 @@
+package dev.kindling.core.backend.cpu;
+
+import dev.kindling.core.backend.QuantizeOps;
+import dev.kindling.core.onebit.QuantizationAxis;
+import dev.kindling.core.onebit.QuantizedGradient;
+import dev.kindling.core.tensor.Shapes;
+import dev.kindling.core.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** CPU 1-bit quantization: Vector API kernels when selected, the plain-Java ones otherwise. */
+final class CpuQuantize implements QuantizeOps {
+
+    private final QuantizeKernels kernels;
+
+    CpuQuantize(boolean vector) {
+        this.kernels = vector ? vectorOrScalar() : new ScalarQuantizeKernels();
+    }
+
+    private static QuantizeKernels vectorOrScalar() {
+        try {
+            return (QuantizeKernels) Class.forName("dev.kindling.core.backend.cpu.VectorQuantizeKernels")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Logger.getLogger(CpuQuantize.class.getName()).log(Level.WARNING, "Vector API quantize kernels failed to load", e);
+            return new ScalarQuantizeKernels();
+        }
+    }
+
+    @Override
+    public QuantizedGradient quantize(Tensor gradient, Tensor residual, int col0, int cols, QuantizationAxis axis) {
+        checkBlock("gradient", gradient, col0, cols);
+        if (residual != null) {
+            Shapes.requireSameShape("1-bit quantize gradient and residual", gradient, residual);
+        }
+        int rows = gradient.size(0), ld = gradient.size(1);
+        QuantizedGradient q = QuantizedGradient.allocate(rows, cols, axis);
+        MemorySegment res = residual == null ? null : residual.segment();
+        long rOff = residual == null ? 0 : residual.offset() + col0;
+        long gOff = gradient.offset() + col0;
+        boolean ok = axis == QuantizationAxis.PER_ROW
+                ? kernels.quantizeRows(gradient.segment(), gOff, res, rOff, ld, rows, cols, q.bits(), q.positive(), q.negative())
+                : kernels.quantizeColumns(gradient.segment(), gOff, res, rOff, ld, rows, cols, q.bits(), q.positive(), q.negative());
+        if (!ok) {
+            throw new IllegalArgumentException("1-bit quantize: the gradient" + (residual == null ? "" : " plus residual")
+                    + " contains NaN or infinite entries (block " + rows + " x " + cols + " at column " + col0 + ")");
+        }
+        return q;
+    }
+
+    @Override
+    public void dequantize(QuantizedGradient q, Tensor out, int col0, boolean accumulate) {
+        checkBlock("output", out, col0, q.cols());
+        if (out.size(0) != q.rows()) {
+            throw new IllegalArgumentException("1-bit dequantize: block has " + q.rows() + " rows, output " + out.size(0));
+        }
+        long oOff = out.offset() + col0;
+        int ld = out.size(1);
+        if (q.axis() == QuantizationAxis.PER_ROW) {
+            kernels.dequantizeRows(q.bits(), q.positive(), q.negative(), out.segment(), oOff, ld, q.rows(), q.cols(), accumulate);
+        } else {
+            kernels.dequantizeColumns(q.bits(), q.positive(), q.negative(), out.segment(), oOff, ld, q.rows(), q.cols(), accumulate);
+        }
+    }
+
+    private static void checkBlock(String what, Tensor t, int col0, int cols) {
+        Shapes.requireRank("1-bit quantization " + what, t, 2);
+        if (col0 < 0 || cols < 0 || col0 + cols > t.size(1)) {
+            throw new IllegalArgumentException("1-bit quantization block columns [" + col0 + ", " + (col0 + cols) + ") out of range for "
+                    + what + " of shape " + Shapes.str(t.shape()));
+        }
+    }
+}
