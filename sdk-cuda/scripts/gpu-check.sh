@@ -70,6 +70,7 @@ table() {
       row("feature LP fwd+bwd", "featlp_fwd_bwd", "torch_featlp_fwd_bwd")
       row("feature LP fwd+bwd vs lp_pool1d", "featlp_fwd_bwd", "torch_lp_pool1d_fwd_bwd")
       row("1-bit quant+dequant vs torch copy", "onebit_quant_dequant", "torch_device_copy_64MiB")
+      row("1-bit via QuantizeOps (host bits)", "onebit_ops_quant_dequant", "torch_device_copy_64MiB")
       row("device copy 64 MiB (Kindling)", "device_copy_64MiB", "torch_device_copy_64MiB")
       if ("onebit_quant_dequant" in ms) print "1-bit: " note["onebit_quant_dequant"] "; copy: " note["device_copy_64MiB"]
     }' "$@"

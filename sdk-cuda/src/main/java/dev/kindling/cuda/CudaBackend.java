@@ -7,6 +7,7 @@ import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.OptimOps;
 import dev.kindling.core.backend.PoolingOps;
+import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
@@ -30,6 +31,7 @@ public final class CudaBackend implements Backend {
     private final CudaOptim optim = new CudaOptim(this);
     private final CudaHsm hsm = new CudaHsm(this);
     private final CudaPooling pooling = new CudaPooling(this);
+    private final CudaQuantize quantize = new CudaQuantize(this);
 
     public CudaBackend() {
         CudaDriver.Probe probe = CudaDriver.probe();
@@ -223,5 +225,10 @@ public final class CudaBackend implements Backend {
     @Override
     public PoolingOps pooling() {
         return pooling;
+    }
+
+    @Override
+    public QuantizeOps quantize() {
+        return quantize;
     }
 }

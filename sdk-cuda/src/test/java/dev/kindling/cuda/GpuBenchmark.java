@@ -221,6 +221,11 @@ public final class GpuBenchmark {
         long n = (long) rows * cols;
         double bytes = n * 4.0 * 6 + words * 8.0;
         result("onebit_quant_dequant", ms, String.format(java.util.Locale.ROOT, "4096x4096 per-row, %.0f GB/s effective", bytes / ms / 1e6));
+        double api = median(timer, () -> {
+            var q = cuda.quantize().quantize(grad, res, 0, cols, dev.kindling.core.onebit.QuantizationAxis.PER_ROW);
+            cuda.quantize().dequantize(q, out, 0, false);
+        });
+        result("onebit_ops_quant_dequant", api, "QuantizeOps API: bits and means travel through the host (the exchange format)");
         double copy = median(timer, () -> cuda.copy(grad, out));
         result("device_copy_64MiB", copy, String.format(java.util.Locale.ROOT, "%.0f GB/s (read + write)", n * 8.0 / copy / 1e6));
         pos.close();
