@@ -85,13 +85,13 @@ run() {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
   export LD_LIBRARY_PATH="/usr/local/cuda/targets/x86_64-linux/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   echo "=== CUDA tests ==="
-  timeout 240 "$java" "${jvm_flags[@]}" -Dkindling.cuda.sync-launches=true -cp "$carry/lib/*" \
+  timeout 180 "$java" "${jvm_flags[@]}" -Dkindling.cuda.sync-launches=true -cp "$carry/lib/*" \
     dev.kindling.cuda.GpuTestRunner --require-gpu 2>&1 | tee "$out/tests.log" | grep -v '^\s*$' | tail -60
   echo "tests exit: ${PIPESTATUS[0]}"
   echo "=== Kindling benchmark ==="
-  timeout 200 "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
+  timeout 170 "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
   echo "=== PyTorch benchmark ==="
-  timeout 200 python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
+  timeout 170 python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
   table "$out/kindling.log" "$out/torch.log" | tee "$out/table.txt"
 }
 
