@@ -47,7 +47,7 @@ public final class ClassificationService {
         int kk = k == null ? m.settings().getK() : k;
         long start = System.nanoTime();
         DeviceSelection preferred = DeviceSelection.parse(m.settings().getDevice());
-        DeviceRouter.Routed<List<Classification>> r = router.execute(preferred::includes, device -> () -> {
+        DeviceRouter.Routed<List<Classification>> r = router.execute(d -> preferred.includes(d) && m.hasReplicaOn(d), device -> () -> {
             List<Classification> out = new ArrayList<>(texts.size());
             for (String t : texts) {
                 out.add(m.classify(t, kk, device.device().toString()));

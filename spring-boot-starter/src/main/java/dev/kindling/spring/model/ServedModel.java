@@ -82,6 +82,15 @@ public final class ServedModel {
         return classifier;
     }
 
+    /**
+     * Whether this model has a copy on {@code device} to compute with. The text classifier keeps its tables
+     * in host memory, so today only the CPU qualifies; an accelerator serves a model once the model has a
+     * replica there, and work is never labelled with a device that did not compute it.
+     */
+    public boolean hasReplicaOn(dev.kindling.core.tensor.Device device) {
+        return device.isCpu() || classifier.inputTable().device().equals(device);
+    }
+
     /** Serve input-table rows through {@code cache} (null: read the table directly). */
     public void useRowCache(CachedEmbeddingTable cache) {
         this.rowCache = cache;

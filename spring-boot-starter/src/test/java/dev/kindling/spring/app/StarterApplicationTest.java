@@ -69,6 +69,7 @@ class StarterApplicationTest {
         assertThat(c.labels()).hasSize(3);
         assertThat(c.labels().get(0).label()).isEqualTo("music");
         assertThat(c.device()).isEqualTo("cpu:0");
+        assertThat(topics.hasReplicaOn(dev.kindling.core.tensor.Device.cuda(0))).as("host-memory model has no GPU replica").isFalse();
 
         long v0 = topics.version();
         for (int i = 0; i < 60; i++) {

@@ -105,6 +105,7 @@ class KindlingAutoConfigurationTest {
                     List<GuardedDevice> ds = ctx.getBean(DeviceRouter.class).devices();
                     assertThat(ds).extracting(g -> g.device().device().toString()).containsExactly("cuda:3", "cpu:0");
                     assertThat(ds.get(0).settings().maxConcurrentCalls()).isEqualTo(2);
+                    assertThat(ctx.getBean(ModelRegistry.class).all()).isEmpty();
                 });
         runner().withBean("fakeGpu", InferenceDevice.class, () -> fakeGpu).withPropertyValues("kindling.devices=cpu").run(ctx ->
                 assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(g -> g.device().device().toString())
