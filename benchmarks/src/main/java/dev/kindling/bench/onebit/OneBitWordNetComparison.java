@@ -37,7 +37,7 @@ public final class OneBitWordNetComparison {
 
     public static void main(String[] args) throws Exception {
         int replicas = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int trainSize = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
         float lr = args.length > 3 ? Float.parseFloat(args[3]) : LEARNING_RATE;
         float momentum = args.length > 4 ? Float.parseFloat(args[4]) : MOMENTUM;
