@@ -70,11 +70,11 @@ public class SampleProperties {
         /** Use at most this many WordNet examples (0: all); tests use a small number. */
         private int maxExamples = 0;
 
-        private int dim = 64;
+        private int dim = 100;
 
-        private int epochs = 10;
+        private int epochs = 12;
 
-        private float learningRate = 0.4f;
+        private float learningRate = 0.5f;
 
         private int wordNgrams = 1;
 
