@@ -1,6 +1,7 @@
 package dev.kindling.cuda;
 
 import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.BlasArguments;
 import dev.kindling.core.tensor.Tensor;
 
 import static dev.kindling.cuda.CudaBackend.address;
@@ -42,7 +43,7 @@ final class CudaBlas implements BlasOps {
 
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
-        requireSameCount("axpy", x, y);
+        BlasArguments.requireSameCount("axpy", x, y);
         CudaDevice d = backend.device(y);
         try (CudaDevice.Scope s = d.enter()) {
             d.launch(d.kernel("blas", "axpy_f32"), d.grid(x.numel(), BLOCK), BLOCK,
@@ -52,7 +53,7 @@ final class CudaBlas implements BlasOps {
 
     @Override
     public double dot(Tensor x, Tensor y) {
-        requireSameCount("dot", x, y);
+        BlasArguments.requireSameCount("dot", x, y);
         CudaDevice d = backend.device(x);
         try (CudaDevice.Scope s = d.enter()) {
             int grid = Math.min(d.grid(x.numel(), BLOCK), 1024);
@@ -74,9 +75,9 @@ final class CudaBlas implements BlasOps {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
         }
-        checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
-        checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
-        checkMatrix("C", c, cOffset, m, n, ldc);
+        BlasArguments.checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
+        BlasArguments.checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
+        BlasArguments.checkMatrix("C", c, cOffset, m, n, ldc);
         CudaDevice d = backend.device(c);
         try (CudaDevice.Scope s = d.enter()) {
             d.gemmRowMajor(transA, transB, m, n, k, alpha, address(a) + aOffset * Float.BYTES, lda, address(b) + bOffset * Float.BYTES,
@@ -118,25 +119,5 @@ final class CudaBlas implements BlasOps {
         }
         d.launch(d.kernel("blas", "sum_rows_f32"), d.grid(cols, 32), 256,
                 KernelArgs.of().f(alpha).ptr(matrix).l(rows).i(cols).ptr(out));
-    }
-
-    private static void checkMatrix(String name, Tensor t, long off, int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld + ", must be >= " + Math.max(1, cols));
-        }
-        if (rows == 0 || cols == 0) {
-            return;
-        }
-        long last = off + (long) (rows - 1) * ld + cols;
-        if (off < 0 || last > t.numel()) {
-            throw new IllegalArgumentException("gemm: " + name + " (" + rows + "x" + cols + ", ld " + ld + ", offset " + off
-                    + ") reaches element " + last + " of a tensor with " + t.numel());
-        }
-    }
-
-    private static void requireSameCount(String op, Tensor x, Tensor y) {
-        if (x.numel() != y.numel()) {
-            throw new IllegalArgumentException(op + ": element counts differ, " + x.numel() + " vs " + y.numel());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kindling.core.backend.cpu;
 
+import dev.kindling.core.backend.BlasArguments;
 import dev.kindling.core.backend.BlasOps;
 import dev.kindling.core.tensor.Tensor;
 
@@ -51,7 +52,7 @@ final class CpuBlas implements BlasOps {
 
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
-        requireSameCount("axpy", x, y);
+        BlasArguments.requireSameCount("axpy", x, y);
         long n = x.numel();
         MemorySegment xs = x.segment(), ys = y.segment();
         for (long done = 0; done < n; ) {
@@ -63,7 +64,7 @@ final class CpuBlas implements BlasOps {
 
     @Override
     public double dot(Tensor x, Tensor y) {
-        requireSameCount("dot", x, y);
+        BlasArguments.requireSameCount("dot", x, y);
         long n = x.numel();
         double sum = 0;
         MemorySegment xs = x.segment(), ys = y.segment();
@@ -83,9 +84,9 @@ final class CpuBlas implements BlasOps {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
         }
-        checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
-        checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
-        checkMatrix("C", c, cOffset, m, n, ldc);
+        BlasArguments.checkMatrix("A", a, aOffset, transA ? k : m, transA ? m : k, lda);
+        BlasArguments.checkMatrix("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
+        BlasArguments.checkMatrix("C", c, cOffset, m, n, ldc);
         MemorySegment cs = c.segment();
         long co = c.offset() + cOffset;
         if (beta != 1f) {
@@ -204,25 +205,6 @@ final class CpuBlas implements BlasOps {
         }
     }
 
-    private static void checkMatrix(String name, Tensor t, long off, int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld + ", must be >= " + Math.max(1, cols));
-        }
-        if (rows == 0 || cols == 0) {
-            return;
-        }
-        long last = off + (long) (rows - 1) * ld + cols;
-        if (off < 0 || last > t.numel()) {
-            throw new IllegalArgumentException("gemm: " + name + " (" + rows + "x" + cols + ", ld " + ld + ", offset " + off
-                    + ") reaches element " + last + " of a tensor with " + t.numel());
-        }
-    }
-
-    private static void requireSameCount(String op, Tensor x, Tensor y) {
-        if (x.numel() != y.numel()) {
-            throw new IllegalArgumentException(op + ": element counts differ, " + x.numel() + " vs " + y.numel());
-        }
-    }
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;

@@ -43,29 +43,14 @@ final class CpuHsm implements HsmOps {
 
     /** s[c] = clusterBias[c] + clusterWeight[c]·x for all clusters; returns log Σ exp s. */
     private float clusterScores(HsmTables t, MemorySegment x, long xOff, float[] s) {
-        Tensor w = t.clusterWeight(), b = t.clusterBias();
-        MemorySegment ws = w.segment(), bs = b.segment();
-        long wOff = w.offset(), bOff = b.offset();
-        int d = t.dim(), c = t.clusters();
-        for (int j = 0; j < c; j++) {
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + k.dot(ws, wOff + (long) j * d, x, xOff, d);
-        }
-        return logSumExp(s, c);
+        clusterScoresRaw(t, x, xOff, s);
+        return logSumExp(s, t.clusters());
     }
 
     /** s[j] = classBias[m] + classWeight[m]·x for the members m of cluster c; returns log Σ exp s. */
     private float memberScores(HsmTables t, int c, MemorySegment x, long xOff, float[] s) {
-        Tensor w = t.classWeight(), b = t.classBias();
-        MemorySegment ws = w.segment(), bs = b.segment();
-        long wOff = w.offset(), bOff = b.offset();
-        int d = t.dim();
-        int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start;
-        int[] members = t.members();
-        for (int j = 0; j < n; j++) {
-            int m = members[start + j];
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + k.dot(ws, wOff + (long) m * d, x, xOff, d);
-        }
-        return logSumExp(s, n);
+        memberScoresRaw(t, c, x, xOff, s);
+        return logSumExp(s, t.memberStart()[c + 1] - t.memberStart()[c]);
     }
 
     private static float logSumExp(float[] s, int n) {
