@@ -178,7 +178,7 @@ final class TextClassifierFile {
                 in.readInt(), TrainingArgs.Loss.parse(in.readUTF()), in.readInt(), in.readInt(), 2, in.readLong(), in.readUTF());
         String prefix = in.readUTF();
         int buckets = in.readInt(), ngrams = in.readInt();
-        int nw = in.readInt();
+        int nw = count(in, "words", 11, file);
         String[] words = new String[nw];
         long[] wc = new long[nw];
         boolean[] act = new boolean[nw];
@@ -187,7 +187,7 @@ final class TextClassifierFile {
             wc[i] = in.readLong();
             act[i] = in.readBoolean();
         }
-        int nl = in.readInt();
+        int nl = count(in, "labels", 10, file);
         String[] labels = new String[nl];
         long[] lc = new long[nl];
         for (int i = 0; i < nl; i++) {
@@ -195,24 +195,29 @@ final class TextClassifierFile {
             lc[i] = in.readLong();
         }
         Dictionary dict = new Dictionary(prefix, buckets, ngrams, words, wc, act, labels, lc);
-        int nc = in.readInt();
+        int nc = count(in, "cluster mapping entries", 8, file);
         int[] clusterOf = new int[nc], index = new int[nc];
         for (int i = 0; i < nc; i++) {
             clusterOf[i] = in.readInt();
             index[i] = in.readInt();
         }
         ClusterMapping mapping = ClusterMapping.of(clusterOf, index);
-        int nt = in.readInt();
+        int nt = count(in, "tensors", 6, file);
         ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
         MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int t = 0; t < nt; t++) {
             String name = in.readUTF();
-            int[] shape = new int[in.readInt()];
+            int[] shape = new int[count(in, "dimensions of tensor '" + name + "'", 4, file)];
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = in.readInt();
             }
             boolean input = name.equals("input");
+            long bytes = Shapes.numel(shape) * Float.BYTES;
+            if (bytes > ch.size() - ch.position()) {
+                throw new IOException(file + " is truncated: tensor '" + name + "' of shape " + Shapes.str(shape) + " needs " + bytes
+                        + " bytes but only " + (ch.size() - ch.position()) + " remain");
+            }
             if (input && inputPlacement == TablePlacement.MAPPED) {
                 // Copy-on-write mapping: rows are paged in as read; fine-tuning writes stay in memory, never in the file.
                 long at = ch.position();
@@ -242,6 +247,19 @@ final class TextClassifierFile {
         HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
                 tensors.get("output.classWeight"), tensors.get("output.classBias"));
         return new TextClassifier(args, dict, tensors.get("input"), hsm);
+    }
+
+    /**
+     * Reads a count of header items, each taking at least {@code minBytes} bytes: a corrupt count fails here
+     * instead of sizing an array by it (NegativeArraySizeException, OutOfMemoryError).
+     */
+    private static int count(DataInputStream in, String what, int minBytes, Path file) throws IOException {
+        int n = in.readInt();
+        int left = in.available();
+        if (n < 0 || n > left / minBytes) {
+            throw new IOException(file + " is corrupt: its header claims " + n + " " + what + " but has " + left + " bytes left");
+        }
+        return n;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, Path file) throws IOException {

@@ -83,6 +83,12 @@ public final class DeviceRouter implements AutoCloseable {
                 }
                 busy = true;
                 continue;
+            } catch (RuntimeException e) {
+                // Interrupted while waiting for the bulkhead: give back the breaker's (half-open) permit too.
+                if (g.breaker() != null) {
+                    g.breaker().releasePermission();
+                }
+                throw e;
             }
             long start = System.nanoTime();
             try {

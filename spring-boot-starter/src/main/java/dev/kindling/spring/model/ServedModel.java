@@ -13,11 +13,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
- * fine-tuning updates and checkpoint snapshots hold the write or read lock, so a result is always
+ * fine-tuning updates the write lock, checkpoint snapshots only a lock that excludes updates, so a result is always
  * computed from one consistent version (no torn rows), and a snapshot contains exactly the updates up
  * to the log sequence it records. Versions increase with every applied update or swap.
  */
@@ -35,6 +36,12 @@ public final class ServedModel {
     private final String name;
     private final KindlingModelProperties.Model settings;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Held by everything that changes the model (updates, swaps, restores) and by checkpoints. A checkpoint
+     * excludes changes with this lock alone: were it to hold the read lock, the next update's queued write
+     * lock request would block every classification until the checkpoint file was written.
+     */
+    private final ReentrantLock mutation = new ReentrantLock();
     private final AtomicLong version = new AtomicLong(1);
     private volatile TextClassifier classifier;
     private volatile CachedEmbeddingTable rowCache;
@@ -143,6 +150,7 @@ public final class ServedModel {
             tokens.add(Tokenizer.tokens(e.text()).stream().filter(t -> !t.startsWith(prefix)).toList());
             labels.add(e.labels().stream().map(l -> prefix + l).toList());
         }
+        mutation.lock();
         lock.writeLock().lock();
         try {
             OnlineTrainer.Result r = OnlineTrainer.train(classifier, tokens, labels, lr);
@@ -158,11 +166,13 @@ public final class ServedModel {
             return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
         } finally {
             lock.writeLock().unlock();
+            mutation.unlock();
         }
     }
 
     /** Restores counters from a checkpoint (startup). */
     public void restore(long sequence, long examples, long fromVersion) {
+        mutation.lock();
         lock.writeLock().lock();
         try {
             appliedSequence = sequence;
@@ -170,11 +180,13 @@ public final class ServedModel {
             version.set(Math.max(1, fromVersion));
         } finally {
             lock.writeLock().unlock();
+            mutation.unlock();
         }
     }
 
     /** Replaces the classifier (a new checkpoint), publishing a new version. */
     public long swap(TextClassifier next) {
+        mutation.lock();
         lock.writeLock().lock();
         try {
             classifier = next;
@@ -185,17 +197,24 @@ public final class ServedModel {
             return version.incrementAndGet();
         } finally {
             lock.writeLock().unlock();
+            mutation.unlock();
         }
     }
 
     /** Writes a checkpoint of the current state; updates wait meanwhile, classification goes on. */
     public CheckpointStore.Snapshot checkpoint(CheckpointStore store) throws IOException {
-        lock.readLock().lock();
+        return checkpoint(store, c -> c::save);
+    }
+
+    /** {@link #checkpoint(CheckpointStore)} writing the classifier with {@code writerOf(classifier)}. */
+    CheckpointStore.Snapshot checkpoint(CheckpointStore store, java.util.function.Function<TextClassifier, CheckpointStore.ModelWriter> writerOf)
+            throws IOException {
+        mutation.lock();
         try {
             TextClassifier c = classifier;
-            return store.commit(c::save, appliedSequence, examplesApplied, version.get());
+            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get());
         } finally {
-            lock.readLock().unlock();
+            mutation.unlock();
         }
     }
 
