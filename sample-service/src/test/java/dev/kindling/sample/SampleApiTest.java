@@ -94,6 +94,11 @@ class SampleApiTest extends SampleServiceTestBase {
         assertProblem(postJson("/v1/models/wordnet/classify", "{\"texts\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}"), 413,
                 "limit is 8");
         assertProblem(postJson("/v1/models/wordnet/classify", "{\"text\": \"" + "word ".repeat(20_000) + "\"}"), 413, "65536 bytes");
+        String bigJob = "__label__x some words here\n".repeat(10_000);   // ~270 kB, over the 200 kB job limit
+        HttpResponse<String> job = http.send(HttpRequest.newBuilder(uri("/v1/models/wordnet/fine-tune-jobs")).header("X-API-Key", KEY)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(bigJob)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(job, 413, "200000 bytes");
     }
 
     @Test

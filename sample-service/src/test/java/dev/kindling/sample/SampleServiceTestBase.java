@@ -37,6 +37,7 @@ abstract class SampleServiceTestBase {
         r.add("kindling.fine-tuning.directory", () -> HOME.resolve("data").toString());
         r.add("kindling.fine-tuning.max-batch-delay", () -> "5ms");
         r.add("kindling.device.max-wait", () -> "0ms");
+        r.add("kindling.fine-tuning.max-job-bytes", () -> "200000");
         r.add("sample.api-key", () -> KEY);
         r.add("sample.max-texts", () -> "8");
         r.add("sample.max-text-chars", () -> "2000");

@@ -10,6 +10,7 @@ import dev.kindling.spring.model.Classification;
 import dev.kindling.spring.model.ClassificationService;
 import dev.kindling.spring.model.ModelRegistry;
 import dev.kindling.spring.model.ServedModel;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -112,9 +112,12 @@ public class ModelsController {
         }
     }
 
+    /** The body is streamed into the job reader, which enforces kindling.fine-tuning.max-job-bytes (413 beyond). */
     @PostMapping(path = "/{model}/fine-tune-jobs", consumes = MediaType.TEXT_PLAIN_VALUE)
-    public ResponseEntity<ApiDtos.JobAccepted> textJob(@PathVariable String model, @RequestBody byte[] body) throws IOException {
-        return accepted(fineTuning.startJob(model, new ByteArrayInputStream(body)));
+    public ResponseEntity<ApiDtos.JobAccepted> textJob(@PathVariable String model, HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            return accepted(fineTuning.startJob(model, in));
+        }
     }
 
     private static ResponseEntity<ApiDtos.JobAccepted> accepted(FineTuneJob job) {

@@ -48,6 +48,7 @@ public final class WriteAheadLog implements Closeable {
     private boolean syncing;
     private IOException syncFailure;
     private volatile boolean closed;
+    private volatile IOException writeFailure;
 
     private WriteAheadLog(Path dir, long segmentBytes) {
         this.dir = dir;
@@ -126,8 +127,20 @@ public final class WriteAheadLog implements Closeable {
             seq = lastSeq + 1;
             ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length + TRAILER).order(ByteOrder.LITTLE_ENDIAN);
             buf.putInt(payload.length).putLong(seq).put(payload).putInt(crc(seq, payload)).flip();
-            while (buf.hasRemaining()) {
-                current.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
+            } catch (IOException e) {
+                // Cut the partial record off so the next append does not follow it; otherwise recovery would
+                // take it for a torn tail and drop every acknowledged record written after it.
+                try {
+                    current.truncate(currentSize);
+                } catch (IOException t) {
+                    e.addSuppressed(t);
+                    writeFailure = e;
+                }
+                throw e;
             }
             currentSize += HEADER + payload.length + TRAILER;
             lastSeq = seq;
@@ -141,8 +154,11 @@ public final class WriteAheadLog implements Closeable {
         return seq;
     }
 
-    /** Blocks until every record up to {@code seq} is forced to disk; one thread forces for all waiters. */
-    private void awaitDurable(long seq) throws IOException {
+    /**
+     * Blocks until every record up to {@code seq} is forced to disk (one thread forces for all waiters);
+     * fails if forcing failed, in which case those records must be treated as never written.
+     */
+    public void awaitDurable(long seq) throws IOException {
         syncLock.lock();
         try {
             while (durableSeq < seq) {
@@ -296,9 +312,12 @@ public final class WriteAheadLog implements Closeable {
         AtomicFiles.forceDirectory(dir);
     }
 
-    private void ensureOpen() {
+    private void ensureOpen() throws IOException {
         if (closed) {
             throw new IllegalStateException("write-ahead log in " + dir + " is closed");
+        }
+        if (writeFailure != null) {
+            throw new IOException("write-ahead log in " + dir + " failed and could not remove a partial record", writeFailure);
         }
     }
 

@@ -59,14 +59,16 @@ public final class ModelFineTuner implements AutoCloseable {
         this.checkpoints = checkpoints;
         this.listener = listener;
         this.capacity = new Semaphore(properties.getQueueCapacity());
-        replay();
-        this.checkpointedVersion = model.version();
+        long before = model.version();
+        boolean replayed = replay();
+        // What was replayed is not in a checkpoint yet: the first checkpoint round writes one and trims the log.
+        this.checkpointedVersion = replayed ? before : model.version();
         this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
         this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
     }
 
-    /** Applies what the log holds beyond the model's last checkpoint. */
-    private void replay() throws IOException {
+    /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
+    private boolean replay() throws IOException {
         List<LabelledExample> batch = new ArrayList<>();
         long[] last = {0};
         long[] count = {0};
@@ -85,6 +87,7 @@ public final class ModelFineTuner implements AutoCloseable {
         if (count[0] > 0) {
             log.info("model {}: replayed {} examples from the write-ahead log (up to sequence {})", model.name(), count[0], last[0]);
         }
+        return count[0] > 0;
     }
 
     public ServedModel model() {
@@ -115,12 +118,20 @@ public final class ModelFineTuner implements AutoCloseable {
 
     private long append(LabelledExample example) {
         byte[] payload = ExampleCodec.encode(example);
+        // Handed to the queue in log order while the log is locked; the worker trains it only once it is
+        // durable (see trainLoop), and then frees its queue slot.
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            long seq = wal.append(payload, s -> queue.add(new Pending(s, example)));
+            long seq = wal.append(payload, s -> {
+                queue.add(new Pending(s, example));
+                queued.set(true);
+            });
             acknowledged.incrementAndGet();
             return seq;
         } catch (IOException | RuntimeException e) {
-            capacity.release();
+            if (!queued.get()) {
+                capacity.release();
+            }
             throw e instanceof IOException io ? new UncheckedIOException("could not log the example durably", io) : (RuntimeException) e;
         }
     }
@@ -158,6 +169,8 @@ public final class ModelFineTuner implements AutoCloseable {
                     }
                     batch.add(next);
                 }
+                // Never train what is not on disk: if forcing the log failed, its writers were told so.
+                wal.awaitDurable(batch.get(batch.size() - 1).sequence());
                 List<LabelledExample> examples = batch.stream().map(Pending::example).toList();
                 ServedModel.UpdateResult r = model.update(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence());
                 lastLoss = r.meanLoss();

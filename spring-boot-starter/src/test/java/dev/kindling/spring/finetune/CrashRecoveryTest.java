@@ -76,6 +76,9 @@ class CrashRecoveryTest {
             assertTrue(applied >= acks, "every acknowledged example must be in the model: " + applied + " < " + acks);
             assertTrue(applied <= acks + 1, "at most the one example being logged when the kill came may be extra: " + applied);
             assertEquals(m.appliedSequence(), applied, "each logged example applied exactly once");
+            // What the restart replayed goes into the next checkpoint (so the log can be trimmed).
+            service.tuner("topics").checkpointIfChanged();
+            assertEquals(applied, registry.checkpointStore("topics").current().orElseThrow().walSequence());
             for (int i = 0; i < 7; i++) {
                 assertTrue(m.classifier().dictionary().labelId("__label__fresh" + i) >= 0, "label fresh" + i + " learned from feedback");
             }
