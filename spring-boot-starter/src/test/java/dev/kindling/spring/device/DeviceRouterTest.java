@@ -22,7 +22,6 @@ class DeviceRouterTest {
     /** An accelerator whose faults the test switches on and off. */
     static final class FaultyAccelerator implements InferenceDevice {
         volatile boolean failing;
-        volatile long hangMillis;
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
@@ -33,9 +32,6 @@ class DeviceRouterTest {
         @Override
         public <T> T execute(Callable<T> work) throws Exception {
             calls.incrementAndGet();
-            if (hangMillis > 0) {
-                Thread.sleep(hangMillis);
-            }
             if (failing) {
                 throw new IllegalStateException("injected GPU fault");
             }
