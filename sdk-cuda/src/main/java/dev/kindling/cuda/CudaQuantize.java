@@ -1,9 +1,9 @@
 package dev.kindling.cuda;
 
+import dev.kindling.core.backend.QuantizeArguments;
 import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.onebit.QuantizationAxis;
 import dev.kindling.core.onebit.QuantizedGradient;
-import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -28,10 +28,7 @@ final class CudaQuantize implements QuantizeOps {
 
     @Override
     public QuantizedGradient quantize(Tensor gradient, Tensor residual, int col0, int cols, QuantizationAxis axis) {
-        checkBlock("gradient", gradient, col0, cols);
-        if (residual != null) {
-            Shapes.requireSameShape("1-bit quantize gradient and residual", gradient, residual);
-        }
+        QuantizeArguments.checkQuantize(gradient, residual, col0, cols);
         int rows = gradient.size(0), ld = gradient.size(1);
         QuantizedGradient q = QuantizedGradient.allocate(rows, cols, axis);
         if ((long) rows * cols == 0) {
@@ -67,7 +64,7 @@ final class CudaQuantize implements QuantizeOps {
 
     @Override
     public void dequantize(QuantizedGradient q, Tensor out, int col0, boolean accumulate) {
-        checkBlock("output", out, col0, q.cols());
+        QuantizeArguments.checkBlock("output", out, col0, q.cols());
         if (out.size(0) != q.rows()) {
             throw new IllegalArgumentException("1-bit dequantize: block has " + q.rows() + " rows, output " + out.size(0));
         }
@@ -84,14 +81,6 @@ final class CudaQuantize implements QuantizeOps {
             d.launch(d.kernel("quantize", "dequantize"), d.grid(n, BLOCK), BLOCK,
                     KernelArgs.of().ptr(bits.address()).ptr(pos.address()).ptr(neg.address()).i(q.axis() == QuantizationAxis.PER_ROW)
                             .ptr(address(out) + (long) col0 * Float.BYTES).i(out.size(1)).i(q.rows()).i(q.cols()).i(accumulate));
-        }
-    }
-
-    private static void checkBlock(String what, Tensor t, int col0, int cols) {
-        Shapes.requireRank("1-bit quantization " + what, t, 2);
-        if (col0 < 0 || cols < 0 || col0 + cols > t.size(1)) {
-            throw new IllegalArgumentException("1-bit quantization block columns [" + col0 + ", " + (col0 + cols) + ") out of range for "
-                    + what + " of shape " + Shapes.str(t.shape()));
         }
     }
 }

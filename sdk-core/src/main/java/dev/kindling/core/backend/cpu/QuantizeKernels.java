@@ -1,6 +1,7 @@
 package dev.kindling.core.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The loops of 1-bit quantization on host memory. A block has {@code rows × cols} entries; entry (r, c)
@@ -50,6 +51,20 @@ interface QuantizeKernels {
 
     static void setBit(int[] words, long at) {
         words[(int) (at >>> 5)] |= 1 << (int) (at & 31);
+    }
+
+    /**
+     * Encodes one element: sets its sign bit when x ≥ 0, and, with a residual, stores what the
+     * reconstruction (positive or negative mean) leaves out so the next step adds it back.
+     */
+    static void encode(float x, int[] bits, long bitAt, MemorySegment res, long resAt, float pos, float neg) {
+        boolean b = x >= 0;
+        if (b) {
+            setBit(bits, bitAt);
+        }
+        if (res != null) {
+            res.setAtIndex(ValueLayout.JAVA_FLOAT, resAt, x - (b ? pos : neg));
+        }
     }
 
     static float mean(double sum, long count) {

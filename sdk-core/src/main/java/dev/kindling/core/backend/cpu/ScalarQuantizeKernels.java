@@ -31,14 +31,7 @@ final class ScalarQuantizeKernels implements QuantizeKernels {
             neg[r] = n;
             long base = (long) r * cols;
             for (int c = 0; c < cols; c++) {
-                float x = x(g, gr + c, res, rr + c);
-                boolean b = x >= 0;
-                if (b) {
-                    QuantizeKernels.setBit(bits, base + c);
-                }
-                if (res != null) {
-                    res.setAtIndex(JAVA_FLOAT, rr + c, x - (b ? p : n));
-                }
+                QuantizeKernels.encode(x(g, gr + c, res, rr + c), bits, base + c, res, rr + c, p, n);
             }
         }
         return true;
@@ -71,14 +64,7 @@ final class ScalarQuantizeKernels implements QuantizeKernels {
         for (int r = 0; r < rows; r++) {
             long gr = gOff + (long) r * ld, rr = rOff + (long) r * ld, base = (long) r * cols;
             for (int c = 0; c < cols; c++) {
-                float x = x(g, gr + c, res, rr + c);
-                boolean b = x >= 0;
-                if (b) {
-                    QuantizeKernels.setBit(bits, base + c);
-                }
-                if (res != null) {
-                    res.setAtIndex(JAVA_FLOAT, rr + c, x - (b ? pos[c] : neg[c]));
-                }
+                QuantizeKernels.encode(x(g, gr + c, res, rr + c), bits, base + c, res, rr + c, pos[c], neg[c]);
             }
         }
         return true;

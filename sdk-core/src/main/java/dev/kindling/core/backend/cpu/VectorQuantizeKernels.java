@@ -78,14 +78,7 @@ final class VectorQuantizeKernels implements QuantizeKernels {
                 }
             }
             for (; c < cols; c++) {
-                float x = xs(g, gr + c, res, rr + c);
-                boolean b = x >= 0;
-                if (b) {
-                    QuantizeKernels.setBit(bits, base + c);
-                }
-                if (res != null) {
-                    res.setAtIndex(JAVA_FLOAT, rr + c, x - (b ? p : n));
-                }
+                QuantizeKernels.encode(xs(g, gr + c, res, rr + c), bits, base + c, res, rr + c, p, n);
             }
         }
         return true;
@@ -136,14 +129,7 @@ final class VectorQuantizeKernels implements QuantizeKernels {
                 }
             }
             for (; c < cols; c++) {
-                float x = xs(g, gr + c, res, rr + c);
-                boolean b = x >= 0;
-                if (b) {
-                    QuantizeKernels.setBit(bits, base + c);
-                }
-                if (res != null) {
-                    res.setAtIndex(JAVA_FLOAT, rr + c, x - (b ? pos[c] : neg[c]));
-                }
+                QuantizeKernels.encode(xs(g, gr + c, res, rr + c), bits, base + c, res, rr + c, pos[c], neg[c]);
             }
         }
         return true;
