@@ -24,7 +24,11 @@ public final class CrossEntropyCriterion implements Criterion {
 
     @Override
     public Tensor backward(Tensor input, IndexTensor target) {
+        // One log-softmax pass serves both the NLL gradient and the softmax backward.
         Tensor logProbs = logSoftMax.forward(input);
-        return logSoftMax.backward(input, nll.backward(logProbs, target));
+        Tensor gradLogProbs = nll.backward(logProbs, target);
+        Tensor gradInput = input.zerosLike();
+        input.backend().elementwise().logSoftmaxBackward(logProbs, gradLogProbs, gradInput);
+        return gradInput;
     }
 }
