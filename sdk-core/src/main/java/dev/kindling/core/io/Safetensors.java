@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -104,14 +103,5 @@ public final class Safetensors {
             AtomicFiles.writeFully(ch, chunk);
             pos += n;
         }
-    }
-
-    /** Convenience: an ordered map of name → tensor. */
-    public static Map<String, Tensor> tensors(Object... nameTensorPairs) {
-        Map<String, Tensor> m = new LinkedHashMap<>();
-        for (int i = 0; i < nameTensorPairs.length; i += 2) {
-            m.put((String) nameTensorPairs[i], (Tensor) nameTensorPairs[i + 1]);
-        }
-        return m;
     }
 }

@@ -155,9 +155,6 @@ public final class FineTuningService implements AutoCloseable {
         return j;
     }
 
-    public Collection<FineTuneJob> jobs() {
-        return jobs.values();
-    }
 
     private void forgetOldJobs() {
         if (jobs.size() < MAX_FINISHED_JOBS) {
@@ -170,12 +167,6 @@ public final class FineTuningService implements AutoCloseable {
                 .forEach(j -> jobs.remove(j.id()));
     }
 
-    /** Writes a checkpoint of every changed model now. */
-    public void checkpointAll() throws IOException {
-        for (ModelFineTuner t : tuners.values()) {
-            t.checkpointIfChanged();
-        }
-    }
 
     @Override
     public void close() throws IOException {
