@@ -1,9 +1,11 @@
 package dev.kindling.bench.hsm;
 
+import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.HsmBatch;
+import dev.kindling.core.hsm.HuffmanTree;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * with a single cluster (exactly softmax over all classes, cluster term constant), so the ratio measures
  * the algorithm, not two implementations. {@code hsmStep}/{@code softmaxStep}: the direct-update path
  * (loss, input gradient and SGD step). {@code hsmModule}: the module path (forward, backward into
- * row-sparse gradients, no update).
+ * row-sparse gradients, no update). {@code treeStep}: the binary-tree softmax (fastText's hs) over a
+ * Huffman tree of equal class counts (a balanced tree, ⌈log₂ N⌉ nodes per path), direct-update path.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar HsmVsSoftmax -f 1 -wi 2 -i 3}
  */
@@ -47,6 +50,7 @@ public class HsmVsSoftmaxBenchmark {
 
     private HierarchicalSoftmax hsm;
     private HierarchicalSoftmax softmax;
+    private BinaryTreeSoftmax tree;
     private Tensor x, gradInput, loss, one;
     private int[] target;
     private IndexTensor targetIds;
@@ -57,6 +61,7 @@ public class HsmVsSoftmaxBenchmark {
         Random init = new Random(1);
         hsm = new HierarchicalSoftmax(ClusterBuilders.balanced(classes), DIM, init);
         softmax = new HierarchicalSoftmax(ClusterMapping.fromClusters(new int[classes]), DIM, init);
+        tree = new BinaryTreeSoftmax(HuffmanTree.fromCounts(new long[classes]), DIM, init);
         x = Tensor.randn(init, 1f, 1, DIM);
         gradInput = Tensor.zeros(1, DIM);
         loss = Tensor.zeros(1);
@@ -77,6 +82,13 @@ public class HsmVsSoftmaxBenchmark {
     public Tensor softmaxStep() {
         target[0] = rng.nextInt(classes);
         softmax.trainStep(x, targetIds, 1e-3f, gradInput, loss);
+        return gradInput;
+    }
+
+    @Benchmark
+    public Tensor treeStep() {
+        target[0] = rng.nextInt(classes);
+        tree.trainStep(x, targetIds, 1e-3f, gradInput, loss);
         return gradInput;
     }
 

@@ -47,7 +47,7 @@ public class WordNetModelInitializer implements ModelInitializer {
         }
         try {
             long start = System.nanoTime();
-            TrainingArgs args = TrainingArgs.defaults().withLoss(TrainingArgs.Loss.HS).withDim(d.getDim()).withEpoch(d.getEpochs())
+            TrainingArgs args = TrainingArgs.defaults().withLoss(TrainingArgs.Loss.HSM).withDim(d.getDim()).withEpoch(d.getEpochs())
                     .withLr(d.getLearningRate()).withWordNgrams(d.getWordNgrams()).withBucket(d.getWordNgrams() > 1 ? 500_000 : 0)
                     .withThread(d.getThreads() > 0 ? d.getThreads() : Runtime.getRuntime().availableProcessors()).withVerbose(0);
             List<HypernymCorpus.Example> examples = HypernymCorpus.build(WordNetSource.wn31Classpath(), args.label());

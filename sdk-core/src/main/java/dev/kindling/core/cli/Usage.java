@@ -31,13 +31,15 @@ final class Usage {
               -minCount           minimal number of word occurences [1]
               -minCountLabel      minimal number of label occurences [0]
               -bucket             number of buckets [2000000]
-              -loss               loss function {hs, softmax} [softmax]
+              -loss               loss function {hs, hsm, softmax} [softmax]
+                                  (hs: binary Huffman tree, as fastText; hsm: Kindling's two-level
+                                  hierarchical softmax, slower to train, more accurate on large label sets)
               -thread             number of threads [12]
               -label              labels prefix [__label__]
               -seed               random generator seed [0]
               -verbose            verbosity level [2]
               -badLines           what to do with bad lines {skip, fail} [skip]
-              (-ws, -neg, -t are accepted and ignored: they do not affect supervised hs/softmax training)
+              (-ws, -neg, -t are accepted and ignored: they do not affect supervised hs/hsm/softmax training)
 
             """;
 

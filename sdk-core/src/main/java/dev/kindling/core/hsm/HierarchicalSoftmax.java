@@ -25,7 +25,7 @@ import java.util.Random;
  * applied straight into the weights, lock-free). Inference ({@link #logProb}, {@link #topK}) keeps no
  * state and may run from many threads at once, also while {@link #addClasses} grows the model.
  */
-public final class HierarchicalSoftmax extends Module<HsmBatch> {
+public final class HierarchicalSoftmax extends Module<HsmBatch> implements OutputLayer {
 
     /** Bias given to classes and clusters added by {@link #addClasses}: far enough below to leave existing probabilities unchanged. */
     public static final float NEW_CLASS_BIAS = -30f;
@@ -94,10 +94,12 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
                 m.memberStartShared(), m.membersShared(), m.clusterOfShared(), m.indexInClusterShared());
     }
 
+    @Override
     public int dim() {
         return dim;
     }
 
+    @Override
     public int classes() {
         return mapping.classes();
     }
@@ -163,6 +165,7 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
      * gradient to {@code gradInput} [batch, d]. Safe to call from several training threads at once on the
      * same model (Hogwild); must not run concurrently with {@link #addClasses}.
      */
+    @Override
     public void trainStep(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         HsmTables t = tables;
         Tensor x = check(input, t);
@@ -176,12 +179,14 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
     }
 
     /** Unchecked direct-update step for trainers that validated their data once (hot loop). */
+    @Override
     public void trainStepUnchecked(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         HsmTables t = tables;
         ops(t).trainStep(t, input, targets, lr, gradInput, lossOut);
     }
 
     /** log p(classes[b] | input[b]) for each row, [batch]. */
+    @Override
     public Tensor logProb(Tensor input, IndexTensor classes) {
         HsmTables t = tables;
         Tensor x = check(input, t);
@@ -195,6 +200,7 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
     }
 
     /** log p(k | input[b]) for every class k, [batch, N]: scores everything, for checks and small models. */
+    @Override
     public Tensor logProbsAll(Tensor input) {
         HsmTables t = tables;
         Tensor x = check(input, t);
@@ -215,6 +221,7 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
     }
 
     /** The k most probable classes of one input row [d] or [1, d], exactly, without scoring every class. */
+    @Override
     public TopK topK(Tensor input, int k) {
         Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
         HsmTables t = tables;
@@ -227,6 +234,7 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
     }
 
     /** Exact top-k for every row of [batch, d]. */
+    @Override
     public List<TopK> topKBatch(Tensor input, int k) {
         HsmTables t = tables;
         Tensor x = check(input, t);
@@ -256,10 +264,10 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
         ClusterMapping old = mapping;
         ClusterMapping grown = old.withAddedClasses(count, clusterCapacity);
         int n0 = old.classes(), c0 = old.clusters();
-        classWeightStore = ensureRows(classWeightStore, grown.classes());
-        classBiasStore = ensureRows(classBiasStore, grown.classes());
-        clusterWeightStore = ensureRows(clusterWeightStore, grown.clusters());
-        clusterBiasStore = ensureRows(clusterBiasStore, grown.clusters());
+        classWeightStore = GrowableRows.ensureRows(classWeightStore, grown.classes());
+        classBiasStore = GrowableRows.ensureRows(classBiasStore, grown.classes());
+        clusterWeightStore = GrowableRows.ensureRows(clusterWeightStore, grown.clusters());
+        clusterBiasStore = GrowableRows.ensureRows(clusterBiasStore, grown.clusters());
         for (int k = n0; k < grown.classes(); k++) {
             classBiasStore.setFlat(k, NEW_CLASS_BIAS);
         }
@@ -276,20 +284,25 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> {
     }
 
     /** Adds classes with a cluster capacity of the current largest cluster. */
+    @Override
     public int addClasses(int count) {
         return addClasses(count, Math.max(1, mapping.maxClusterSize()));
     }
 
-    /** The store itself when it has the rows, otherwise a copy with room for twice as many rows. */
-    private static Tensor ensureRows(Tensor store, int rows) {
-        if (store.size(0) >= rows) {
-            return store;
+    /**
+     * A class added by {@link #addClasses} (and a cluster opened for it) carries bias {@link #NEW_CLASS_BIAS};
+     * when training first reaches it, it starts like an untrained class instead (bias 0), or a handful of
+     * feedback examples could never lift it.
+     */
+    @Override
+    public void prepareToTrain(int cls) {
+        if (classBias.value().getFlat(cls) == NEW_CLASS_BIAS) {
+            classBias.value().setFlat(cls, 0f);
         }
-        int[] shape = store.shape();
-        shape[0] = (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) rows, 2L * store.size(0)));
-        Tensor bigger = Tensor.zeros(store.device(), shape);
-        bigger.narrow(0, store.size(0)).copyFrom(store);
-        return bigger;
+        int cluster = mapping.clusterOf(cls);
+        if (clusterBias.value().getFlat(cluster) == NEW_CLASS_BIAS) {
+            clusterBias.value().setFlat(cluster, 0f);
+        }
     }
 
     private Tensor check(Tensor input, HsmTables t) {

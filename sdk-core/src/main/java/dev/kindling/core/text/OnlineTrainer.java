@@ -1,7 +1,7 @@
 package dev.kindling.core.text;
 
 import dev.kindling.core.backend.cpu.CpuKernels;
-import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -29,21 +29,6 @@ public final class OnlineTrainer {
     }
 
     private OnlineTrainer() {
-    }
-
-    /**
-     * A label that was added but never trained carries a near-impossible bias that keeps it out of
-     * predictions; when training first reaches it, it starts like an untrained label instead (bias 0, and
-     * its cluster's bias 0 when the cluster is as new), or a handful of feedback examples could never lift it.
-     */
-    private static void wake(HierarchicalSoftmax out, int cls) {
-        if (out.classBias().value().getFlat(cls) == HierarchicalSoftmax.NEW_CLASS_BIAS) {
-            out.classBias().value().setFlat(cls, 0f);
-        }
-        int cluster = out.mapping().clusterOf(cls);
-        if (out.clusterBias().value().getFlat(cluster) == HierarchicalSoftmax.NEW_CLASS_BIAS) {
-            out.clusterBias().value().setFlat(cluster, 0f);
-        }
     }
 
     /**
@@ -76,13 +61,13 @@ public final class OnlineTrainer {
                 }
             }
         }
-        HierarchicalSoftmax out = model.output();
+        OutputLayer out = model.output();
         if (!newLabels.isEmpty()) {
             model.addLabels(newLabels);
         }
         for (List<String> ls : labels) {
             for (String l : ls) {
-                wake(out, dict.labelId(l));
+                out.prepareToTrain(dict.labelId(l));
             }
         }
         int d = model.dim();

@@ -1,7 +1,7 @@
 package dev.kindling.core.text;
 
 import dev.kindling.core.backend.cpu.CpuKernels;
-import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -153,7 +153,7 @@ public final class SupervisedTrainer {
 
         void work(int threadId) {
             int d = model.dim();
-            HierarchicalSoftmax out = model.output();
+            OutputLayer out = model.output();
             Tensor in = model.inputTable();
             MemorySegment ins = in.segment();
             long inOff = in.offset();

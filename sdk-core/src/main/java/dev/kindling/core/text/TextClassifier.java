@@ -3,7 +3,10 @@ package dev.kindling.core.text;
 import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.ClusterMapping;
+import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.HuffmanTree;
+import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
@@ -19,9 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * A fastText-style supervised text classifier: a line's words and hashed word n-grams select rows of an
- * input table whose mean is the text's vector, and a {@link HierarchicalSoftmax} (or, for
- * {@link TrainingArgs.Loss#SOFTMAX}, the same module with a single cluster, i.e. an exact full softmax)
- * turns it into label probabilities. Prediction keeps no state and may run from many threads, also while
+ * input table whose mean is the text's vector, and an {@link OutputLayer} turns it into label
+ * probabilities: a {@link BinaryTreeSoftmax} for {@link TrainingArgs.Loss#HS}, a {@link HierarchicalSoftmax}
+ * for {@link TrainingArgs.Loss#HSM}, and for {@link TrainingArgs.Loss#SOFTMAX} the same module with a single
+ * cluster, i.e. an exact full softmax. Prediction keeps no state and may run from many threads, also while
  * a trainer updates the weights or words and labels are added.
  */
 public final class TextClassifier {
@@ -30,12 +34,17 @@ public final class TextClassifier {
 
     private final TrainingArgs args;
     private final Dictionary dictionary;
-    private final HierarchicalSoftmax output;
+    private final OutputLayer output;
     private volatile Tensor input;
     private Tensor inputStore;
 
-    public TextClassifier(TrainingArgs args, Dictionary dictionary, Tensor input, HierarchicalSoftmax output) {
+    public TextClassifier(TrainingArgs args, Dictionary dictionary, Tensor input, OutputLayer output) {
         Shapes.requireShape("input table", input, dictionary.inputRows(), args.dim());
+        boolean kindMatches = args.loss() == TrainingArgs.Loss.HS ? output instanceof BinaryTreeSoftmax
+                : output instanceof HierarchicalSoftmax;
+        if (!kindMatches) {
+            throw new IllegalArgumentException("-loss " + args.loss().flag() + " does not match output layer " + output);
+        }
         if (output.dim() != args.dim() || output.classes() != dictionary.labelCount()) {
             throw new IllegalArgumentException("output layer " + output + " does not match dim " + args.dim() + " and "
                     + dictionary.labelCount() + " labels");
@@ -58,10 +67,12 @@ public final class TextClassifier {
         Random rng = new Random(args.seed());
         float bound = 1f / args.dim();
         Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
-        ClusterMapping mapping = args.loss() == TrainingArgs.Loss.HS
-                ? ClusterBuilders.byFrequency(dictionary.labelFrequencies())
-                : ClusterMapping.fromClusters(new int[dictionary.labelCount()]);
-        return new TextClassifier(args, dictionary, in, HierarchicalSoftmax.zeroInitialized(mapping, args.dim()));
+        OutputLayer output = switch (args.loss()) {
+            case HS -> BinaryTreeSoftmax.zeroInitialized(HuffmanTree.fromCounts(dictionary.labelFrequencies()), args.dim());
+            case HSM -> HierarchicalSoftmax.zeroInitialized(ClusterBuilders.byFrequency(dictionary.labelFrequencies()), args.dim());
+            case SOFTMAX -> HierarchicalSoftmax.zeroInitialized(ClusterMapping.fromClusters(new int[dictionary.labelCount()]), args.dim());
+        };
+        return new TextClassifier(args, dictionary, in, output);
     }
 
     public TrainingArgs args() {
@@ -72,7 +83,7 @@ public final class TextClassifier {
         return dictionary;
     }
 
-    public HierarchicalSoftmax output() {
+    public OutputLayer output() {
         return output;
     }
 
@@ -166,9 +177,10 @@ public final class TextClassifier {
         int[] ids = dictionary.addLabels(labels);
         int added = dictionary.labelCount() - before;
         if (added > 0) {
-            // A full softmax stays one cluster (exact); an HSM fills its last cluster, then opens new ones.
-            if (args.loss() == TrainingArgs.Loss.SOFTMAX) {
-                output.addClasses(added, Integer.MAX_VALUE);
+            // A full softmax stays one cluster (exact); an HSM fills its last cluster, then opens new ones; a tree
+            // hangs each new class beside one of its rarest shallow leaves.
+            if (output instanceof HierarchicalSoftmax softmax && args.loss() == TrainingArgs.Loss.SOFTMAX) {
+                softmax.addClasses(added, Integer.MAX_VALUE);
             } else {
                 output.addClasses(added);
             }
@@ -192,6 +204,6 @@ public final class TextClassifier {
     @Override
     public String toString() {
         return "TextClassifier(" + dictionary.wordCount() + " words, " + dictionary.buckets() + " buckets, " + dictionary.labelCount()
-                + " labels, dim " + args.dim() + ", " + output.mapping() + ")";
+                + " labels, dim " + args.dim() + ", " + output + ")";
     }
 }

@@ -1,7 +1,9 @@
 package dev.kindling.core.text;
 
+import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.HuffmanTree;
 import dev.kindling.core.backend.cpu.CpuStorage;
 import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.core.tensor.Shapes;
@@ -27,14 +29,15 @@ import java.util.Map;
 
 /**
  * Kindling's {@code .bin} format for text classifiers: a magic line, the header length, a header
- * (training settings, dictionary, cluster mapping, tensor shapes) and the tensors as little-endian
- * float32. Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
+ * (training settings, dictionary, the output layer's cluster mapping or code tree, tensor shapes) and the
+ * tensors as little-endian float32. Version 1 (two-level HSM and softmax only, where {@code hs} named the
+ * two-level HSM) is still read. Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
  * over the target, so a crash leaves either the old or the new model, never a torn one.
  */
 final class TextClassifierFile {
 
     private static final byte[] MAGIC = "KINDLING-TEXT-CLASSIFIER\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int CHUNK = 1 << 22;
 
     private TextClassifierFile() {
@@ -73,13 +76,21 @@ final class TextClassifierFile {
     }
 
     private static Map<String, Tensor> tensors(TextClassifier model) {
-        HierarchicalSoftmax o = model.output();
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("input", model.inputTable());
-        m.put("output.clusterWeight", o.clusterWeight().value());
-        m.put("output.clusterBias", o.clusterBias().value());
-        m.put("output.classWeight", o.classWeight().value());
-        m.put("output.classBias", o.classBias().value());
+        switch (model.output()) {
+            case BinaryTreeSoftmax tree -> {
+                m.put("output.nodeWeight", tree.nodeWeight().value());
+                m.put("output.nodeBias", tree.nodeBias());
+            }
+            case HierarchicalSoftmax hsm -> {
+                m.put("output.clusterWeight", hsm.clusterWeight().value());
+                m.put("output.clusterBias", hsm.clusterBias().value());
+                m.put("output.classWeight", hsm.classWeight().value());
+                m.put("output.classBias", hsm.classBias().value());
+            }
+            default -> throw new IllegalArgumentException("cannot save output layer " + model.output());
+        }
         return m;
     }
 
@@ -118,12 +129,26 @@ final class TextClassifierFile {
             out.writeUTF(labels[i]);
             out.writeLong(lc[i]);
         }
-        ClusterMapping m = model.output().mapping();
-        int[] clusterOf = m.clusterOfArray(), index = m.indexInClusterArray();
-        out.writeInt(clusterOf.length);
-        for (int i = 0; i < clusterOf.length; i++) {
-            out.writeInt(clusterOf[i]);
-            out.writeInt(index[i]);
+        if (model.output() instanceof BinaryTreeSoftmax tree) {
+            HuffmanTree t = tree.tree();
+            long[] weights = t.weightsArray();
+            int[] left = t.leftArray(), right = t.rightArray();
+            out.writeInt(weights.length);
+            for (int k = 0; k < weights.length; k++) {
+                out.writeLong(weights[k]);
+                if (k < left.length) {
+                    out.writeInt(left[k]);
+                    out.writeInt(right[k]);
+                }
+            }
+        } else {
+            ClusterMapping m = ((HierarchicalSoftmax) model.output()).mapping();
+            int[] clusterOf = m.clusterOfArray(), index = m.indexInClusterArray();
+            out.writeInt(clusterOf.length);
+            for (int i = 0; i < clusterOf.length; i++) {
+                out.writeInt(clusterOf[i]);
+                out.writeInt(index[i]);
+            }
         }
         out.writeInt(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -171,11 +196,17 @@ final class TextClassifierFile {
     private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file, TablePlacement inputPlacement)
             throws IOException {
         int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException(file + " has format version " + version + "; this Kindling reads version " + VERSION);
+        if (version != 1 && version != VERSION) {
+            throw new IOException(file + " has format version " + version + "; this Kindling reads versions 1 to " + VERSION);
         }
-        TrainingArgs args = new TrainingArgs(in.readFloat(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                in.readInt(), TrainingArgs.Loss.parse(in.readUTF()), in.readInt(), in.readInt(), 2, in.readLong(), in.readUTF());
+        float lr = in.readFloat();
+        int dim = in.readInt(), epoch = in.readInt(), wordNgrams = in.readInt(), minCount = in.readInt(), minCountLabel = in.readInt();
+        int bucket = in.readInt();
+        String lossFlag = in.readUTF();
+        // Version 1 had no binary tree: its "hs" was the two-level HSM.
+        TrainingArgs.Loss loss = version == 1 && lossFlag.equals("hs") ? TrainingArgs.Loss.HSM : TrainingArgs.Loss.parse(lossFlag);
+        TrainingArgs args = new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, in.readInt(),
+                in.readInt(), 2, in.readLong(), in.readUTF());
         String prefix = in.readUTF();
         int buckets = in.readInt(), ngrams = in.readInt();
         int nw = count(in, "words", 11, file);
@@ -195,13 +226,29 @@ final class TextClassifierFile {
             lc[i] = in.readLong();
         }
         Dictionary dict = new Dictionary(prefix, buckets, ngrams, words, wc, act, labels, lc);
-        int nc = count(in, "cluster mapping entries", 8, file);
-        int[] clusterOf = new int[nc], index = new int[nc];
-        for (int i = 0; i < nc; i++) {
-            clusterOf[i] = in.readInt();
-            index[i] = in.readInt();
+        HuffmanTree tree = null;
+        ClusterMapping mapping = null;
+        if (loss == TrainingArgs.Loss.HS) {
+            int n = count(in, "tree classes", 16, file);
+            long[] weights = new long[n];
+            int[] left = new int[Math.max(0, n - 1)], right = new int[Math.max(0, n - 1)];
+            for (int k = 0; k < n; k++) {
+                weights[k] = in.readLong();
+                if (k < left.length) {
+                    left[k] = in.readInt();
+                    right[k] = in.readInt();
+                }
+            }
+            tree = HuffmanTree.of(left, right, weights);
+        } else {
+            int nc = count(in, "cluster mapping entries", 8, file);
+            int[] clusterOf = new int[nc], index = new int[nc];
+            for (int i = 0; i < nc; i++) {
+                clusterOf[i] = in.readInt();
+                index[i] = in.readInt();
+            }
+            mapping = ClusterMapping.of(clusterOf, index);
         }
-        ClusterMapping mapping = ClusterMapping.of(clusterOf, index);
         int nt = count(in, "tensors", 6, file);
         ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
         MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
@@ -239,10 +286,16 @@ final class TextClassifierFile {
             }
             tensors.put(name, tensor);
         }
-        for (String name : new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"}) {
+        String[] required = tree != null ? new String[]{"input", "output.nodeWeight", "output.nodeBias"}
+                : new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"};
+        for (String name : required) {
             if (!tensors.containsKey(name)) {
                 throw new IOException(file + " is corrupt: tensor '" + name + "' is missing");
             }
+        }
+        if (tree != null) {
+            return new TextClassifier(args, dict, tensors.get("input"),
+                    new BinaryTreeSoftmax(tree, tensors.get("output.nodeWeight"), tensors.get("output.nodeBias")));
         }
         HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
                 tensors.get("output.classWeight"), tensors.get("output.classBias"));

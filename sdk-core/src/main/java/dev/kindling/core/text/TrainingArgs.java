@@ -8,16 +8,22 @@ package dev.kindling.core.text;
 public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int minCount, int minCountLabel, int bucket,
                            Loss loss, int thread, int lrUpdateRate, int verbose, long seed, String label) {
 
-    /** The output layer: Kindling's two-level hierarchical softmax, or an exact full softmax. */
+    /**
+     * The output layer: {@code hs}, fastText's binary hierarchical softmax over a Huffman tree (about log₂ N
+     * node scores per example); {@code hsm}, Kindling's two-level hierarchical softmax (fbcunn's HSM, ~2√N
+     * rows per example); {@code softmax}, an exact full softmax.
+     */
     public enum Loss {
-        HS, SOFTMAX;
+        HS, HSM, SOFTMAX;
 
         public static Loss parse(String s) {
             return switch (s) {
                 case "hs" -> HS;
+                case "hsm" -> HSM;
                 case "softmax" -> SOFTMAX;
-                default -> throw new IllegalArgumentException("unsupported -loss '" + s + "': Kindling supports hs (two-level hierarchical softmax)"
-                        + " and softmax (full softmax); ns and one-vs-all are not implemented");
+                default -> throw new IllegalArgumentException("unsupported -loss '" + s + "': Kindling supports hs (binary Huffman-tree"
+                        + " hierarchical softmax, as fastText), hsm (two-level hierarchical softmax) and softmax (full softmax);"
+                        + " ns and one-vs-all are not implemented");
             };
         }
 

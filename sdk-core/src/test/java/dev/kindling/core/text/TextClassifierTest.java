@@ -53,16 +53,22 @@ class TextClassifierTest {
 
     @Test
     void saveAndLoadGiveIdenticalPredictions(@TempDir Path dir) throws IOException {
-        TextClassifier m = SupervisedTrainer.train(TextTestData.parsed(TextTestData.lines(12, 10, 4)), ARGS, null);
         Path file = dir.resolve("model.bin");
-        m.save(file);
-        TextClassifier back = TextClassifier.load(file);
-        for (String line : TextTestData.lines(12, 2, 5)) {
-            TopK a = m.predictIds(Tokenizer.tokens(line), 3), b = back.predictIds(Tokenizer.tokens(line), 3);
-            assertArrayEquals(a.classes(), b.classes());
-            assertArrayEquals(a.logProbs(), b.logProbs(), 0f);
+        for (TrainingArgs.Loss loss : TrainingArgs.Loss.values()) {
+            TextClassifier m = SupervisedTrainer.train(TextTestData.parsed(TextTestData.lines(12, 10, 4)), ARGS.withLoss(loss), null);
+            m.addLabels(List.of("__label__grown"));   // a grown model saves its grown structure
+            m.save(file);
+            TextClassifier back = TextClassifier.load(file);
+            assertEquals(loss, back.args().loss());
+            assertEquals(m.output().getClass(), back.output().getClass());
+            assertEquals(13, back.output().classes());
+            for (String line : TextTestData.lines(12, 2, 5)) {
+                TopK a = m.predictIds(Tokenizer.tokens(line), 3), b = back.predictIds(Tokenizer.tokens(line), 3);
+                assertArrayEquals(a.classes(), b.classes(), loss.flag());
+                assertArrayEquals(a.logProbs(), b.logProbs(), 0f, loss.flag());
+            }
+            assertEquals(m.dictionary().label(0), back.dictionary().label(0));
         }
-        assertEquals(m.dictionary().label(0), back.dictionary().label(0));
         // A torn file is rejected with a clear message, not an exception from deep inside.
         byte[] bytes = Files.readAllBytes(file);
         Files.write(dir.resolve("torn.bin"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -71,6 +77,30 @@ class TextClassifierTest {
         Files.writeString(dir.resolve("other.bin"), "hello");
         e = assertThrows(IOException.class, () -> TextClassifier.load(dir.resolve("other.bin")));
         assertTrue(e.getMessage().contains("not a Kindling text classifier"), e.getMessage());
+    }
+
+    /**
+     * A model saved by the previous release (format 1, where {@code hs} meant the two-level HSM, written by
+     * a run of this test suite before the binary tree existed) still loads, as an HSM, with the predictions
+     * recorded when it was written.
+     */
+    @Test
+    void formatOneFilesStillLoadWithTheirOriginalPredictions() throws Exception {
+        Path file = Path.of(getClass().getResource("/models/v1-hsm.bin").toURI());
+        TextClassifier m = TextClassifier.load(file);
+        assertEquals(TrainingArgs.Loss.HSM, m.args().loss());
+        assertTrue(m.output() instanceof dev.kindling.core.hsm.HierarchicalSoftmax);
+        List<String> expected = Files.readAllLines(Path.of(getClass().getResource("/models/v1-hsm.expected.tsv").toURI()));
+        assertEquals(12, expected.size());
+        for (String row : expected) {
+            String[] parts = row.split("\t");
+            String[] want = parts[1].trim().split(" ");
+            List<Prediction> got = m.predict(parts[0], 3, 0);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(want[2 * i], got.get(i).label(), row);
+                assertEquals(Float.parseFloat(want[2 * i + 1]), got.get(i).probability(), 1e-6f, row);
+            }
+        }
     }
 
     @Test

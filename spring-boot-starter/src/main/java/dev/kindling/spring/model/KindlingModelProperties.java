@@ -24,7 +24,9 @@ public class KindlingModelProperties {
 
     /** Output layer kind a model must have. */
     public enum ClassifierType {
-        /** Hierarchical softmax (cost ~ √classes per example). */
+        /** Binary Huffman-tree hierarchical softmax (fastText's {@code -loss hs}; cost ~ log₂ classes per example). */
+        HS,
+        /** Two-level hierarchical softmax (cost ~ √classes per example). */
         HSM,
         /** Exact full softmax (one cluster). */
         SOFTMAX,

@@ -94,8 +94,7 @@ public final class ModelRegistry {
     private static TextClassifier checkType(String name, KindlingModelProperties.Model settings, TextClassifier c) {
         KindlingModelProperties.ClassifierType want = settings.getType();
         TrainingArgs.Loss loss = c.args().loss();
-        if ((want == KindlingModelProperties.ClassifierType.HSM && loss != TrainingArgs.Loss.HS)
-                || (want == KindlingModelProperties.ClassifierType.SOFTMAX && loss != TrainingArgs.Loss.SOFTMAX)) {
+        if (want != KindlingModelProperties.ClassifierType.ANY && !want.name().equals(loss.name())) {
             throw new IllegalArgumentException("model '" + name + "' is configured as " + want + " but its checkpoint holds a " + loss
                     + " classifier");
         }

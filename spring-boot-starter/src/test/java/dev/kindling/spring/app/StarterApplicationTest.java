@@ -43,7 +43,7 @@ class StarterApplicationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        Path model = TestModels.trainedFile(DIR, TrainingArgs.Loss.HS);
+        Path model = TestModels.trainedFile(DIR, TrainingArgs.Loss.HSM);
         registry.add("kindling.models.topics.checkpoint", model::toString);
         registry.add("kindling.models.topics.k", () -> "3");
         registry.add("kindling.fine-tuning.directory", () -> DIR.resolve("data").toString());

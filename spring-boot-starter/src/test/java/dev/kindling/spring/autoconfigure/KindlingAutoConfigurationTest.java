@@ -44,6 +44,7 @@ class KindlingAutoConfigurationTest {
     static Path models;
 
     static Path hsmFile;
+    static Path treeFile;
     static Path softmaxFile;
 
     @TempDir
@@ -51,7 +52,8 @@ class KindlingAutoConfigurationTest {
 
     @BeforeAll
     static void trainModels() {
-        hsmFile = TestModels.trainedFile(models, TrainingArgs.Loss.HS);
+        hsmFile = TestModels.trainedFile(models, TrainingArgs.Loss.HSM);
+        treeFile = TestModels.trainedFile(models, TrainingArgs.Loss.HS);
         softmaxFile = TestModels.trainedFile(models, TrainingArgs.Loss.SOFTMAX);
     }
 
@@ -187,6 +189,10 @@ class KindlingAutoConfigurationTest {
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("cuda:zero"));
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + softmaxFile, "kindling.models.topics.type=hsm").run(ctx ->
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("configured as HSM"));
+        runner().withPropertyValues("kindling.models.topics.checkpoint=" + treeFile, "kindling.models.topics.type=hsm").run(ctx ->
+                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("configured as HSM but its checkpoint holds a HS"));
+        runner().withPropertyValues("kindling.models.topics.checkpoint=" + treeFile, "kindling.models.topics.type=hs").run(ctx ->
+                assertThat(ctx).hasNotFailed());
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + hsmFile, "kindling.fine-tuning.batch-size=0").run(ctx ->
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("batch-size"));
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + hsmFile, "kindling.models.topics.k=0").run(ctx ->

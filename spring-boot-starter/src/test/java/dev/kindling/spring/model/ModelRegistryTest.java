@@ -31,7 +31,7 @@ class ModelRegistryTest {
 
     @Test
     void swapServesANewCheckpointWithoutRestartAndSurvivesOne() throws Exception {
-        Path hsm = TestModels.trainedFile(dir, TrainingArgs.Loss.HS);
+        Path hsm = TestModels.trainedFile(dir, TrainingArgs.Loss.HSM);
         ModelRegistry registry = new ModelRegistry(props(hsm, TablePlacement.HEAP), dir.resolve("data"), List.of(), null);
         ServedModel m = registry.get("topics");
         long v0 = m.version();
@@ -58,7 +58,7 @@ class ModelRegistryTest {
 
     @Test
     void inputTablesCanLiveOffHeapOrMapped() {
-        Path hsm = TestModels.trainedFile(dir, TrainingArgs.Loss.HS);
+        Path hsm = TestModels.trainedFile(dir, TrainingArgs.Loss.HS);   // a binary-tree (fastText hs) model serves the same way
         for (TablePlacement p : TablePlacement.values()) {
             ModelRegistry registry = new ModelRegistry(props(hsm, p), dir.resolve("data-" + p), List.of(), null);
             ServedModel m = registry.get("topics");

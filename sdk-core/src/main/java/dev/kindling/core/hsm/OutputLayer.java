@@ -1,0 +1,53 @@
+package dev.kindling.core.hsm;
+
+import dev.kindling.core.tensor.IndexTensor;
+import dev.kindling.core.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * A large-vocabulary output layer as the text classifier and the serving layer use it: a probability
+ * distribution over classes given a hidden vector, trained by a lock-free direct-update step, searched for
+ * its exact top-k without scoring every class, and grown with new classes while it serves. Implemented by
+ * the two-level {@link HierarchicalSoftmax} and the binary-tree {@link BinaryTreeSoftmax}.
+ */
+public interface OutputLayer {
+
+    int dim();
+
+    int classes();
+
+    /**
+     * One SGD step with learning rate {@code lr} applied straight into the weights (Hogwild-safe); writes each
+     * example's loss to {@code lossOut} [batch] and its input gradient to {@code gradInput} [batch, d].
+     */
+    void trainStep(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut);
+
+    /** {@link #trainStep} without argument checks, for trainers that validated their data once. */
+    void trainStepUnchecked(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut);
+
+    /** log p(classes[b] | input[b]) for each row, [batch]. */
+    Tensor logProb(Tensor input, IndexTensor classes);
+
+    /** log p(k | input[b]) for every class, [batch, N]: scores everything, for checks and small models. */
+    Tensor logProbsAll(Tensor input);
+
+    /** The k most probable classes of one input row [d] or [1, d], exactly. */
+    TopK topK(Tensor input, int k);
+
+    /** Exact top-k for every row of [batch, d]. */
+    List<TopK> topKBatch(Tensor input, int k);
+
+    /**
+     * Adds {@code count} classes without changing the probabilities of existing ones (to float precision)
+     * until training touches the new ones; returns the first new id. Inference may run meanwhile; training
+     * must not.
+     */
+    int addClasses(int count);
+
+    /**
+     * Called before a class is trained: a class added by {@link #addClasses} starts out near-impossible, and
+     * would need very many examples to be lifted; this gives it the odds of an untrained class instead.
+     */
+    void prepareToTrain(int cls);
+}
