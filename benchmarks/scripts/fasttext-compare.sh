@@ -5,17 +5,19 @@
 #
 #   benchmarks/scripts/fasttext-compare.sh [extra flags passed to both, e.g. -epoch 10]
 #
-# Both train with -loss hs (fastText's binary Huffman-tree hierarchical softmax). With ALSO_HSM=1 each run
-# also trains Kindling with -loss hsm (its two-level hierarchical softmax, which fastText does not have).
+# Both train with -loss hs (binary hierarchical softmax; Kindling's default label tree groups labels whose
+# texts share words, fastText's is a Huffman tree). With ALSO_HUFFMAN=1 each run also trains Kindling with
+# -tree huffman (fastText's exact model); with ALSO_HSM=1 also with -loss hsm (Kindling's two-level HSM).
 #
 # Environment: WORK (scratch dir, default /tmp/kindling-fasttext-compare), THREADS (default 2),
-# RUNS (timed runs per tool, alternating, default 1), ALSO_HSM (0/1, default 0), JAVA_HOME (JDK 25).
+# RUNS (timed runs per tool, alternating, default 1), ALSO_HUFFMAN and ALSO_HSM (0/1, default 0), JAVA_HOME (JDK 25).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${WORK:-/tmp/kindling-fasttext-compare}"
 threads="${THREADS:-2}"
 runs="${RUNS:-1}"
 also_hsm="${ALSO_HSM:-0}"
+also_huffman="${ALSO_HUFFMAN:-0}"
 command -v fasttext >/dev/null || { echo "fasttext not found: apt-get update && apt-get install -y fasttext" >&2; exit 1; }
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
@@ -39,11 +41,16 @@ for ((r = 1; r <= runs; r++)); do
   printf 'run %d  fastText 0.9.2: %6.2f s  P@1 %s\n' "$r" "$ft_time" "$ft_p1"
   printf 'run %d  Kindling      : %6.2f s  P@1 %s   (time ratio kindling/fastText %.2f)\n' "$r" "$kd_time" "$kd_p1" \
     "$(awk -v a="$kd_time" -v b="$ft_time" 'BEGIN{print a/b}')"
-  if [ "$also_hsm" = 1 ]; then
-    t0=$(now); "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd-hsm" "${flags[@]}" -loss hsm 2>/dev/null; t1=$(now)
-    hsm_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
-    hsm_p1=$("$root/bin/kindling" test "$work/kd-hsm.bin" "$work/test.txt" 1 2>/dev/null | awk '$1=="P@1"{print $2}')
-    printf 'run %d  Kindling hsm  : %6.2f s  P@1 %s   (time ratio kindling-hsm/fastText %.2f)\n' "$r" "$hsm_time" "$hsm_p1" \
-      "$(awk -v a="$hsm_time" -v b="$ft_time" 'BEGIN{print a/b}')"
-  fi
+  extra=()
+  [ "$also_huffman" = 1 ] && extra+=("huffman:-tree huffman")
+  [ "$also_hsm" = 1 ] && extra+=("hsm:-loss hsm")
+  for e in "${extra[@]}"; do
+    name="${e%%:*}"; more="${e#*:}"
+    # shellcheck disable=SC2086
+    t0=$(now); "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd-$name" "${flags[@]}" $more 2>/dev/null; t1=$(now)
+    x_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
+    x_p1=$("$root/bin/kindling" test "$work/kd-$name.bin" "$work/test.txt" 1 2>/dev/null | awk '$1=="P@1"{print $2}')
+    printf 'run %d  Kindling %-8s: %6.2f s  P@1 %s   (time ratio vs fastText %.2f)\n' "$r" "$name" "$x_time" "$x_p1" \
+      "$(awk -v a="$x_time" -v b="$ft_time" 'BEGIN{print a/b}')"
+  done
 done

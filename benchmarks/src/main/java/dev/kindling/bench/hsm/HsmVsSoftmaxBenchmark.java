@@ -5,7 +5,7 @@ import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.HsmBatch;
-import dev.kindling.core.hsm.HuffmanTree;
+import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +61,7 @@ public class HsmVsSoftmaxBenchmark {
         Random init = new Random(1);
         hsm = new HierarchicalSoftmax(ClusterBuilders.balanced(classes), DIM, init);
         softmax = new HierarchicalSoftmax(ClusterMapping.fromClusters(new int[classes]), DIM, init);
-        tree = new BinaryTreeSoftmax(HuffmanTree.fromCounts(new long[classes]), DIM, init);
+        tree = new BinaryTreeSoftmax(CodeTree.huffman(new long[classes]), DIM, init);
         x = Tensor.randn(init, 1f, 1, DIM);
         gradInput = Tensor.zeros(1, DIM);
         loss = Tensor.zeros(1);

@@ -45,6 +45,7 @@ record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePoli
                     case "-minCountLabel" -> a.withMinCountLabel(n(flag, v));
                     case "-bucket" -> a.withBucket(n(flag, v));
                     case "-loss" -> a.withLoss(TrainingArgs.Loss.parse(v));
+                    case "-tree" -> a.withTree(TrainingArgs.Tree.parse(v));
                     case "-thread" -> a.withThread(n(flag, v));
                     case "-label" -> a.withLabel(v);
                     case "-seed" -> a.withSeed(n(flag, v));

@@ -32,8 +32,10 @@ final class Usage {
               -minCountLabel      minimal number of label occurences [0]
               -bucket             number of buckets [2000000]
               -loss               loss function {hs, hsm, softmax} [softmax]
-                                  (hs: binary Huffman tree, as fastText; hsm: Kindling's two-level
-                                  hierarchical softmax, slower to train, more accurate on large label sets)
+                                  (hs: binary tree, as fastText; hsm: Kindling's two-level hierarchical
+                                  softmax, slower to train, more accurate on large label sets)
+              -tree               label tree of -loss hs {semantic, huffman} [semantic]
+                                  (semantic: labels whose texts share words are siblings; huffman: fastText's)
               -thread             number of threads [12]
               -label              labels prefix [__label__]
               -seed               random generator seed [0]

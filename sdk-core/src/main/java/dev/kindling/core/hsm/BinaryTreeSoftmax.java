@@ -19,13 +19,14 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Binary-tree hierarchical softmax (fastText's {@code -loss hs}; Morin and Bengio's hierarchical
- * softmax with Mikolov's Huffman coding): each class is a leaf of a {@link HuffmanTree}, and
+ * softmax, over a Huffman tree as Mikolov's or a tree of similar classes): each class is a leaf of a
+ * {@link CodeTree}, and
  * p(k | x) = Π over the internal nodes n on k's path of σ(±(w_n·x + b_n)), + for a right turn. A frequent
  * class costs a few node scores, the mean over the data about log₂ of the class count, where the
  * two-level {@link HierarchicalSoftmax} scores every cluster (~2√N rows).
  *
  * <p>The trained parameter is {@code nodeWeight} (N−1) × d, row-sparse. The node biases b are fixed prior
- * log-odds, not trained: 0 for the nodes Huffman's algorithm built (exactly fastText's model), and for a
+ * log-odds, not trained: 0 for the nodes the tree was built with (exactly fastText's model), and for a
  * node added when the model grows, first {@link #NEW_CLASS_BIAS} (the new class cannot win), then, once
  * the class is trained, the log of its share of the node's weight. A trained bias would learn "turn towards
  * the new class" from feedback that only shows the new class, and take the displaced class's texts along.
@@ -47,21 +48,21 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     private Tensor nodeBias;
     // Growth publishes the bigger tensors before the tree, so a reader that loads the tree first never meets
     // node ids its tensors lack.
-    private volatile HuffmanTree tree;
+    private volatile CodeTree tree;
     // Storage with room to grow; the parameters are views of their leading rows.
     private Tensor weightStore, biasStore;
 
     /** The tree and the tensors read after it: what one call works on. */
-    private record Snapshot(HuffmanTree tree, Tensor weight, Tensor bias) {
+    private record Snapshot(CodeTree tree, Tensor weight, Tensor bias) {
     }
 
     private Snapshot snapshot() {
-        HuffmanTree t = tree;
+        CodeTree t = tree;
         return new Snapshot(t, nodeWeight.value(), nodeBias);
     }
 
     /** An output layer over existing tensors (a loaded model). */
-    public BinaryTreeSoftmax(HuffmanTree tree, Tensor nodeWeight, Tensor nodeBias) {
+    public BinaryTreeSoftmax(CodeTree tree, Tensor nodeWeight, Tensor nodeBias) {
         Shapes.requireRank("tree softmax node weight", nodeWeight, 2);
         this.dim = nodeWeight.size(1);
         requireDim(dim);
@@ -78,12 +79,12 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     }
 
     /** Node weights uniform in ±1/√d, biases zero. */
-    public BinaryTreeSoftmax(HuffmanTree tree, int dim, Random rng) {
+    public BinaryTreeSoftmax(CodeTree tree, int dim, Random rng) {
         this(tree, uniform(rng, tree.nodes(), dim), Tensor.zeros(tree.nodes(), 1));
     }
 
     /** All weights and biases zero (every turn ½), as fastText starts its output layer. */
-    public static BinaryTreeSoftmax zeroInitialized(HuffmanTree tree, int dim) {
+    public static BinaryTreeSoftmax zeroInitialized(CodeTree tree, int dim) {
         requireDim(dim);
         return new BinaryTreeSoftmax(tree, Tensor.zeros(tree.nodes(), dim), Tensor.zeros(tree.nodes(), 1));
     }
@@ -110,7 +111,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         return tree.classes();
     }
 
-    public HuffmanTree tree() {
+    public CodeTree tree() {
         return tree;
     }
 
@@ -135,7 +136,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     @Override
     public HsmBatch backward(HsmBatch batch, Tensor gradOutput) {
         Snapshot s = snapshot();
-        HuffmanTree tree = s.tree();
+        CodeTree tree = s.tree();
         Tensor x = check(batch.input());
         IndexTensor targets = batch.targets();
         targets.requireRange("tree softmax target class", tree.classes());
@@ -194,7 +195,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     @Override
     public void trainStepUnchecked(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         Snapshot s = snapshot();
-        HuffmanTree tree = s.tree();
+        CodeTree tree = s.tree();
         int[] nodes = tree.pathNodesShared();
         boolean[] right = tree.pathRightShared();
         MemorySegment xs = input.segment(), gs = gradInput.segment(), ls = lossOut.segment();
@@ -210,7 +211,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     @Override
     public Tensor logProb(Tensor input, IndexTensor classes) {
         Snapshot s = snapshot();
-        HuffmanTree tree = s.tree();
+        CodeTree tree = s.tree();
         Tensor x = check(input);
         if (classes.numel() != x.size(0)) {
             throw new IllegalArgumentException("logProb needs one class per input row (" + x.size(0) + "), got " + classes.numel());
@@ -229,7 +230,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     @Override
     public Tensor logProbsAll(Tensor input) {
         Snapshot s = snapshot();
-        HuffmanTree tree = s.tree();
+        CodeTree tree = s.tree();
         Tensor x = check(input);
         Tensor out = Tensor.zeros(x.size(0), tree.classes());
         for (int b = 0; b < x.size(0); b++) {
@@ -277,7 +278,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         return out;
     }
 
-    private static int requireK(int k, HuffmanTree tree) {
+    private static int requireK(int k, CodeTree tree) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
@@ -285,14 +286,14 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     }
 
     /**
-     * Adds classes as {@link HuffmanTree#withAddedClasses} places them; the new node above each new class
+     * Adds classes as {@link CodeTree#withAddedClasses} places them; the new node above each new class
      * gets zero weights and bias {@link #NEW_CLASS_BIAS}, so the leaf it displaced keeps its probability
      * (a factor σ(30) = 1 − 9e−14) and the new class is practically never predicted until trained.
      */
     @Override
     public synchronized int addClasses(int count) {
-        HuffmanTree old = tree;
-        HuffmanTree grown = old.withAddedClasses(count);
+        CodeTree old = tree;
+        CodeTree grown = old.withAddedClasses(count);
         int n0 = old.nodes();
         weightStore = GrowableRows.ensureRows(weightStore, grown.nodes());
         biasStore = GrowableRows.ensureRows(biasStore, grown.nodes());
@@ -314,7 +315,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
      */
     @Override
     public synchronized void prepareToTrain(int cls) {
-        HuffmanTree t = tree;
+        CodeTree t = tree;
         long[] w = null;
         for (int p = t.pathStart(cls); p < t.pathStart(cls) + t.depth(cls); p++) {
             int node = t.pathNodesShared()[p];
@@ -325,7 +326,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         }
     }
 
-    private static long subtreeWeight(HuffmanTree t, int child, long[] weights) {
+    private static long subtreeWeight(CodeTree t, int child, long[] weights) {
         return child < 0 ? weights[-1 - child] : subtreeWeight(t, t.left(child), weights) + subtreeWeight(t, t.right(child), weights);
     }
 

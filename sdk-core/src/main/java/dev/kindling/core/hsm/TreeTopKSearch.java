@@ -17,7 +17,7 @@ final class TreeTopKSearch {
     private TreeTopKSearch() {
     }
 
-    static TopK search(TreePathKernels kernels, HuffmanTree tree, Tensor weight, Tensor bias, MemorySegment x, long xOff, int k) {
+    static TopK search(TreePathKernels kernels, CodeTree tree, Tensor weight, Tensor bias, MemorySegment x, long xOff, int k) {
         int[] classes = new int[k];
         float[] logProbs = new float[k];
         if (tree.root() < 0) {

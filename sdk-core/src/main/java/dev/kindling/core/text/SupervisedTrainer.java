@@ -1,12 +1,14 @@
 package dev.kindling.core.text;
 
 import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,12 +31,22 @@ public final class SupervisedTrainer {
     private SupervisedTrainer() {
     }
 
-    /** Builds the dictionary from the lines, initializes a model and trains it. */
+    /**
+     * Builds the dictionary from the lines, initializes a model and trains it. For {@code -loss hs} with
+     * {@code -tree semantic} the label tree is built from the same examples before training.
+     */
     public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
         Dictionary dict = Dictionary.build(lines.stream().map(LabelledLines.Line::tokens)::iterator, args.label(), args.minCount(),
                 args.minCountLabel(), args.bucket(), args.wordNgrams());
-        TextClassifier model = TextClassifier.initialize(args, dict);
-        fit(model, lines, args, progress);
+        if (dict.labelCount() == 0) {
+            throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
+        }
+        Examples examples = Examples.of(dict, lines);
+        TextClassifier model = args.loss() == TrainingArgs.Loss.HS && args.tree() == TrainingArgs.Tree.SEMANTIC
+                ? TextClassifier.initialize(args, dict, BinaryTreeSoftmax.zeroInitialized(
+                        LabelTreeBuilder.build(examples.rows(), examples.labels(), dict.labelFrequencies(), args.seed()), args.dim()))
+                : TextClassifier.initialize(args, dict);
+        fit(model, examples, args, progress);
         return model;
     }
 
@@ -44,32 +56,46 @@ public final class SupervisedTrainer {
      * the lines that were inactive become active. Uses {@code args}' lr, epoch and thread count.
      */
     public static void fit(TextClassifier model, List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
+        fit(model, Examples.of(model.dictionary(), lines), args, progress);
+    }
+
+    private static void fit(TextClassifier model, Examples examples, TrainingArgs args, Consumer<TrainingProgress> progress) {
         Dictionary dict = model.dictionary();
-        List<int[]> rows = new ArrayList<>(lines.size());
-        List<int[]> labels = new ArrayList<>(lines.size());
-        List<Integer> tokenCounts = new ArrayList<>(lines.size());
-        long totalTokens = 0;
-        for (LabelledLines.Line line : lines) {
-            int[] ls = java.util.Arrays.stream(dict.labelIds(line.tokens())).filter(id -> id >= 0).toArray();
-            int[] rs = dict.inputRows(line.tokens(), true);
-            if (ls.length == 0 || rs.length == 0) {
-                continue;
-            }
-            rows.add(rs);
-            labels.add(ls);
-            tokenCounts.add(line.tokens().size());
-            totalTokens += line.tokens().size();
+        for (int[] rs : examples.rows()) {
             for (int r : rs) {
                 if (r >= dict.buckets()) {
                     dict.activate(r - dict.buckets());
                 }
             }
         }
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no usable training example: every line lacks a known label or any input feature");
+        new Run(model, examples.rows(), examples.labels(), examples.tokens(), examples.totalTokens(), args).execute(progress);
+    }
+
+    /** The usable lines as input rows, known label ids and token counts (lines without either are dropped). */
+    private record Examples(int[][] rows, int[][] labels, int[] tokens, long totalTokens) {
+
+        static Examples of(Dictionary dict, List<LabelledLines.Line> lines) {
+            List<int[]> rows = new ArrayList<>(lines.size());
+            List<int[]> labels = new ArrayList<>(lines.size());
+            int[] tokens = new int[lines.size()];
+            long totalTokens = 0;
+            for (LabelledLines.Line line : lines) {
+                int[] ls = Arrays.stream(dict.labelIds(line.tokens())).filter(id -> id >= 0).toArray();
+                int[] rs = dict.inputRows(line.tokens(), true);
+                if (ls.length == 0 || rs.length == 0) {
+                    continue;
+                }
+                tokens[rows.size()] = line.tokens().size();
+                totalTokens += line.tokens().size();
+                rows.add(rs);
+                labels.add(ls);
+            }
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException("no usable training example: every line lacks a known label or any input feature");
+            }
+            return new Examples(rows.toArray(int[][]::new), labels.toArray(int[][]::new), Arrays.copyOf(tokens, rows.size()),
+                    totalTokens);
         }
-        new Run(model, rows.toArray(int[][]::new), labels.toArray(int[][]::new),
-                tokenCounts.stream().mapToInt(Integer::intValue).toArray(), totalTokens, args).execute(progress);
     }
 
     /** One training run: the shared state of the worker threads. */

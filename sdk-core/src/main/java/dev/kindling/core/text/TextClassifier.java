@@ -5,7 +5,7 @@ import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
-import dev.kindling.core.hsm.HuffmanTree;
+import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Shapes;
@@ -64,14 +64,19 @@ public final class TextClassifier {
         if (dictionary.labelCount() == 0) {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
         }
-        Random rng = new Random(args.seed());
-        float bound = 1f / args.dim();
-        Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
         OutputLayer output = switch (args.loss()) {
-            case HS -> BinaryTreeSoftmax.zeroInitialized(HuffmanTree.fromCounts(dictionary.labelFrequencies()), args.dim());
+            case HS -> BinaryTreeSoftmax.zeroInitialized(CodeTree.huffman(dictionary.labelFrequencies()), args.dim());
             case HSM -> HierarchicalSoftmax.zeroInitialized(ClusterBuilders.byFrequency(dictionary.labelFrequencies()), args.dim());
             case SOFTMAX -> HierarchicalSoftmax.zeroInitialized(ClusterMapping.fromClusters(new int[dictionary.labelCount()]), args.dim());
         };
+        return initialize(args, dictionary, output);
+    }
+
+    /** A fresh model over a given (untrained) output layer: input rows uniform in ±1/dim, as fastText. */
+    public static TextClassifier initialize(TrainingArgs args, Dictionary dictionary, OutputLayer output) {
+        Random rng = new Random(args.seed());
+        float bound = 1f / args.dim();
+        Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
         return new TextClassifier(args, dictionary, in, output);
     }
 

@@ -3,7 +3,7 @@ package dev.kindling.core.text;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
-import dev.kindling.core.hsm.HuffmanTree;
+import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.backend.cpu.CpuStorage;
 import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.core.tensor.Shapes;
@@ -109,6 +109,7 @@ final class TextClassifierFile {
         out.writeInt(a.lrUpdateRate());
         out.writeLong(a.seed());
         out.writeUTF(a.label());
+        out.writeUTF(a.tree().flag());
         Dictionary d = model.dictionary();
         out.writeUTF(d.labelPrefix());
         out.writeInt(d.buckets());
@@ -130,7 +131,7 @@ final class TextClassifierFile {
             out.writeLong(lc[i]);
         }
         if (model.output() instanceof BinaryTreeSoftmax tree) {
-            HuffmanTree t = tree.tree();
+            CodeTree t = tree.tree();
             long[] weights = t.weightsArray();
             int[] left = t.leftArray(), right = t.rightArray();
             out.writeInt(weights.length);
@@ -205,8 +206,12 @@ final class TextClassifierFile {
         String lossFlag = in.readUTF();
         // Version 1 had no binary tree: its "hs" was the two-level HSM.
         TrainingArgs.Loss loss = version == 1 && lossFlag.equals("hs") ? TrainingArgs.Loss.HSM : TrainingArgs.Loss.parse(lossFlag);
-        TrainingArgs args = new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, in.readInt(),
-                in.readInt(), 2, in.readLong(), in.readUTF());
+        int thread = in.readInt(), lrUpdateRate = in.readInt();
+        long seed = in.readLong();
+        String label = in.readUTF();
+        TrainingArgs.Tree treeKind = version == 1 ? TrainingArgs.Tree.SEMANTIC : TrainingArgs.Tree.parse(in.readUTF());
+        TrainingArgs args = new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, 2,
+                seed, label, treeKind);
         String prefix = in.readUTF();
         int buckets = in.readInt(), ngrams = in.readInt();
         int nw = count(in, "words", 11, file);
@@ -226,7 +231,7 @@ final class TextClassifierFile {
             lc[i] = in.readLong();
         }
         Dictionary dict = new Dictionary(prefix, buckets, ngrams, words, wc, act, labels, lc);
-        HuffmanTree tree = null;
+        CodeTree tree = null;
         ClusterMapping mapping = null;
         if (loss == TrainingArgs.Loss.HS) {
             int n = count(in, "tree classes", 16, file);
@@ -239,7 +244,7 @@ final class TextClassifierFile {
                     right[k] = in.readInt();
                 }
             }
-            tree = HuffmanTree.of(left, right, weights);
+            tree = CodeTree.of(left, right, weights);
         } else {
             int nc = count(in, "cluster mapping entries", 8, file);
             int[] clusterOf = new int[nc], index = new int[nc];

@@ -3,10 +3,31 @@ package dev.kindling.core.text;
 /**
  * Settings of supervised training, named and defaulted as fastText's flags ({@code -lr 0.1 -dim 100
  * -epoch 5 -wordNgrams 1 -minCount 1 -minCountLabel 0 -bucket 2000000 -loss softmax -thread 12
- * -lrUpdateRate 100 -verbose 2 -seed 0 -label __label__}).
+ * -lrUpdateRate 100 -verbose 2 -seed 0 -label __label__}), plus Kindling's {@code -tree semantic}.
  */
 public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int minCount, int minCountLabel, int bucket,
-                           Loss loss, int thread, int lrUpdateRate, int verbose, long seed, String label) {
+                           Loss loss, int thread, int lrUpdateRate, int verbose, long seed, String label, Tree tree) {
+
+    /**
+     * The code tree of {@code -loss hs}: {@code semantic} (default) puts labels whose texts share words next to
+     * each other, splitting the labels by frequency-halving cuts so frequent labels stay near the root; {@code
+     * huffman} is fastText's tree, built from label frequencies alone.
+     */
+    public enum Tree {
+        SEMANTIC, HUFFMAN;
+
+        public static Tree parse(String s) {
+            return switch (s) {
+                case "semantic" -> SEMANTIC;
+                case "huffman" -> HUFFMAN;
+                default -> throw new IllegalArgumentException("unsupported -tree '" + s + "': use semantic or huffman");
+            };
+        }
+
+        public String flag() {
+            return name().toLowerCase();
+        }
+    }
 
     /**
      * The output layer: {@code hs}, fastText's binary hierarchical softmax over a Huffman tree (about log₂ N
@@ -47,6 +68,9 @@ public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int min
         if (loss == null) {
             throw new IllegalArgumentException("-loss must be given");
         }
+        if (tree == null) {
+            throw new IllegalArgumentException("-tree must be given");
+        }
     }
 
     private static void require(boolean ok, String message) {
@@ -56,58 +80,62 @@ public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int min
     }
 
     public static TrainingArgs defaults() {
-        return new TrainingArgs(0.1f, 100, 5, 1, 1, 0, 2_000_000, Loss.SOFTMAX, 12, 100, 2, 0, "__label__");
+        return new TrainingArgs(0.1f, 100, 5, 1, 1, 0, 2_000_000, Loss.SOFTMAX, 12, 100, 2, 0, "__label__", Tree.SEMANTIC);
     }
 
     public TrainingArgs withLr(float v) {
-        return new TrainingArgs(v, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(v, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withDim(int v) {
-        return new TrainingArgs(lr, v, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, v, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withEpoch(int v) {
-        return new TrainingArgs(lr, dim, v, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, v, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withWordNgrams(int v) {
-        return new TrainingArgs(lr, dim, epoch, v, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, v, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withMinCount(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, v, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, v, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withMinCountLabel(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, v, bucket, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, v, bucket, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withBucket(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, v, loss, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, v, loss, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withLoss(Loss v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, v, thread, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, v, thread, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withThread(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, v, lrUpdateRate, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, v, lrUpdateRate, verbose, seed, label, tree);
     }
 
     public TrainingArgs withLrUpdateRate(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, v, verbose, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, v, verbose, seed, label, tree);
     }
 
     public TrainingArgs withVerbose(int v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, v, seed, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, v, seed, label, tree);
     }
 
     public TrainingArgs withSeed(long v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, v, label);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, v, label, tree);
+    }
+
+    public TrainingArgs withTree(Tree v) {
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, label, v);
     }
 
     public TrainingArgs withLabel(String v) {
-        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, v);
+        return new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, verbose, seed, v, tree);
     }
 }

@@ -24,7 +24,7 @@ class BinaryTreeSoftmaxTest {
 
     static BinaryTreeSoftmax randomTree(int classes, int dim, long seed) {
         Random rng = new Random(seed);
-        BinaryTreeSoftmax t = new BinaryTreeSoftmax(HuffmanTree.fromCounts(HuffmanTreeTest.zipfCounts(classes, seed)), dim, rng);
+        BinaryTreeSoftmax t = new BinaryTreeSoftmax(CodeTree.huffman(CodeTreeTest.zipfCounts(classes, seed)), dim, rng);
         Tensor b = t.nodeBias();
         for (long i = 0; i < b.numel(); i++) {
             b.setFlat(i, (float) rng.nextGaussian());
@@ -37,7 +37,7 @@ class BinaryTreeSoftmaxTest {
      * (not the precomputed paths), multiplying σ(±score) along the way.
      */
     static double naiveLogProb(BinaryTreeSoftmax t, float[] x, int k) {
-        HuffmanTree tree = t.tree();
+        CodeTree tree = t.tree();
         if (tree.root() < 0) {
             return 0;
         }
@@ -144,7 +144,7 @@ class BinaryTreeSoftmaxTest {
             }
             assertArrayEquals(v, q.value().toArray(), 1e-6f, p.name());
         }
-        HuffmanTree tree = a.tree();
+        CodeTree tree = a.tree();
         List<Integer> path = new ArrayList<>();
         for (int p = tree.pathStart(target); p < tree.pathStart(target) + tree.depth(target); p++) {
             path.add(tree.pathNodesShared()[p]);
@@ -161,7 +161,7 @@ class BinaryTreeSoftmaxTest {
         Tensor x = Tensor.randn(new Random(15), 1f, 1, 100);
         var vector = dev.kindling.core.backend.cpu.TreePathKernels.preferred();
         var scalar = dev.kindling.core.backend.cpu.TreePathKernels.scalar();
-        HuffmanTree tree = t.tree();
+        CodeTree tree = t.tree();
         for (int k = 0; k < 200; k += 7) {
             int from = tree.pathStart(k), to = from + tree.depth(k);
             double v = vector.pathLogProb(tree.pathNodesShared(), tree.pathRightShared(), from, to, t.nodeWeight().value(),
@@ -271,7 +271,7 @@ class BinaryTreeSoftmaxTest {
         assertEquals(41, t.topK(one, 1).classes()[0]);
         assertArrayEquals(priors, t.nodeBias().toArray());
         // A tree of one class grows too.
-        BinaryTreeSoftmax single = BinaryTreeSoftmax.zeroInitialized(HuffmanTree.fromCounts(new long[]{1}), 3);
+        BinaryTreeSoftmax single = BinaryTreeSoftmax.zeroInitialized(CodeTree.huffman(new long[]{1}), 3);
         assertEquals(0f, single.logProb(Tensor.zeros(1, 3), IndexTensor.of(0)).getFlat(0));
         single.addClasses(1);
         assertEquals(0f, single.logProb(Tensor.zeros(1, 3), IndexTensor.of(0)).getFlat(0), 1e-6);
@@ -289,7 +289,7 @@ class BinaryTreeSoftmaxTest {
         assertThrows(IllegalArgumentException.class, () -> t.topK(Tensor.zeros(1, 4), 0));
         assertThrows(IllegalArgumentException.class, () -> t.topK(Tensor.zeros(2, 4), 1));
         assertThrows(UnsupportedOperationException.class, () -> t.to(Device.cuda(0)));
-        assertThrows(IllegalArgumentException.class, () -> new BinaryTreeSoftmax(HuffmanTree.fromCounts(new long[]{1, 2, 3}),
+        assertThrows(IllegalArgumentException.class, () -> new BinaryTreeSoftmax(CodeTree.huffman(new long[]{1, 2, 3}),
                 Tensor.zeros(3, 4), Tensor.zeros(2, 1)));
     }
 }

@@ -7,13 +7,14 @@ import java.util.PriorityQueue;
 /**
  * The binary code tree of a {@link BinaryTreeSoftmax}: {@code classes} leaves and {@code classes − 1}
  * internal nodes, each class reached from the root by one path of left/right turns. Built by Huffman's
- * algorithm from class frequencies (as fastText's {@code -loss hs}), so a frequent class has a short path
- * and the expected path length is minimal. Immutable: growing returns a new tree.
+ * algorithm from class frequencies ({@link #huffman}, fastText's tree: frequent classes get short paths and
+ * the expected path length is minimal), or given as child arrays ({@link #of}) by a builder that also
+ * looks at what the classes mean (the text classifier's label tree). Immutable: growing returns a new tree.
  *
  * <p>Children are encoded in one int: {@code c >= 0} is internal node {@code c}, {@code c < 0} is class
  * {@code -1 - c}. Going right at node n has probability σ(score(n)).
  */
-public final class HuffmanTree {
+public final class CodeTree {
 
     private final int classes;
     private final int[] left;
@@ -26,7 +27,7 @@ public final class HuffmanTree {
     private final boolean[] pathRight;
     private final int maxDepth;
 
-    private HuffmanTree(int classes, int[] left, int[] right, long[] weights) {
+    private CodeTree(int classes, int[] left, int[] right, long[] weights) {
         this.classes = classes;
         this.left = left;
         this.right = right;
@@ -132,7 +133,7 @@ public final class HuffmanTree {
      * two lightest subtrees are merged until one remains; ties are broken by class id, so the tree is
      * reproducible.
      */
-    public static HuffmanTree fromCounts(long[] counts) {
+    public static CodeTree huffman(long[] counts) {
         int n = counts.length;
         if (n == 0) {
             throw new IllegalArgumentException("a code tree needs at least one class");
@@ -165,7 +166,7 @@ public final class HuffmanTree {
             nodeWeight[created] = weightOf(pick[0], w, nodeWeight) + weightOf(pick[1], w, nodeWeight);
             created++;
         }
-        return new HuffmanTree(n, left, right, w);
+        return new CodeTree(n, left, right, w);
     }
 
     private static long weightOf(int child, long[] leafWeight, long[] nodeWeight) {
@@ -173,7 +174,7 @@ public final class HuffmanTree {
     }
 
     /** A tree from its child arrays (a loaded model), validated: one root, every class exactly once, no cycles. */
-    public static HuffmanTree of(int[] left, int[] right, long[] weights) {
+    public static CodeTree of(int[] left, int[] right, long[] weights) {
         int classes = weights.length;
         if (classes == 0 || left.length != classes - 1 || right.length != classes - 1) {
             throw new IllegalArgumentException("a tree of " + classes + " classes needs " + Math.max(0, classes - 1)
@@ -184,7 +185,7 @@ public final class HuffmanTree {
                 throw new IllegalArgumentException("class " + k + " has weight " + weights[k] + "; weights must be >= 1");
             }
         }
-        return new HuffmanTree(classes, left.clone(), right.clone(), weights.clone());
+        return new CodeTree(classes, left.clone(), right.clone(), weights.clone());
     }
 
     /**
@@ -193,7 +194,7 @@ public final class HuffmanTree {
      * the shallowest among the lightest (new classes weigh 1), so repeated growth deepens the tree
      * logarithmically, not one level per class. New internal nodes get ids {@code classes() − 1 …}.
      */
-    public HuffmanTree withAddedClasses(int count) {
+    public CodeTree withAddedClasses(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("cannot add " + count + " classes");
         }
@@ -239,7 +240,7 @@ public final class HuffmanTree {
             leaves.add(new long[]{w[split], depth[split], split});
             leaves.add(new long[]{w[k], depth[k], k});
         }
-        return new HuffmanTree(n, l, r, w);
+        return new CodeTree(n, l, r, w);
     }
 
     public int classes() {
@@ -313,6 +314,6 @@ public final class HuffmanTree {
 
     @Override
     public String toString() {
-        return "HuffmanTree(" + classes + " classes, depth ≤ " + maxDepth + String.format(", mean %.2f)", meanDepth());
+        return "CodeTree(" + classes + " classes, depth ≤ " + maxDepth + String.format(", mean %.2f)", meanDepth());
     }
 }

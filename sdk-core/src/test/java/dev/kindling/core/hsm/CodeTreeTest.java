@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HuffmanTreeTest {
+class CodeTreeTest {
 
     /** Zipf-like counts with ties, shuffled so class id and frequency are unrelated. */
     static long[] zipfCounts(int n, long seed) {
@@ -38,7 +38,7 @@ class HuffmanTreeTest {
     }
 
     /** Walks from the root along a class's recorded turns using only the child arrays, and returns the leaf reached. */
-    static int walk(HuffmanTree t, int cls) {
+    static int walk(CodeTree t, int cls) {
         int at = t.root();
         int[] nodes = t.pathNodesShared();
         boolean[] right = t.pathRightShared();
@@ -54,7 +54,7 @@ class HuffmanTreeTest {
         return t.depth(cls) == 0 ? 0 : Integer.MIN_VALUE;
     }
 
-    static void assertValidPrefixCode(HuffmanTree t) {
+    static void assertValidPrefixCode(CodeTree t) {
         double kraft = 0;
         for (int k = 0; k < t.classes(); k++) {
             assertEquals(k, walk(t, k), "class " + k + " is not at the end of its path");
@@ -68,7 +68,7 @@ class HuffmanTreeTest {
     void huffmanTreeIsAnOptimalPrefixCode() {
         for (int n : new int[]{1, 2, 3, 7, 1000, 20_484}) {
             long[] counts = zipfCounts(n, n);
-            HuffmanTree t = HuffmanTree.fromCounts(counts);
+            CodeTree t = CodeTree.huffman(counts);
             assertEquals(n, t.classes());
             assertEquals(n - 1, t.nodes());
             assertValidPrefixCode(t);
@@ -89,7 +89,7 @@ class HuffmanTreeTest {
 
     @Test
     void singleClassHasAnEmptyPath() {
-        HuffmanTree t = HuffmanTree.fromCounts(new long[]{5});
+        CodeTree t = CodeTree.huffman(new long[]{5});
         assertEquals(-1, t.root());
         assertEquals(0, t.depth(0));
         assertEquals(0, t.nodes());
@@ -97,8 +97,8 @@ class HuffmanTreeTest {
 
     @Test
     void rebuildingFromChildArraysGivesTheSameTree() {
-        HuffmanTree t = HuffmanTree.fromCounts(zipfCounts(300, 3));
-        HuffmanTree back = HuffmanTree.of(t.leftArray(), t.rightArray(), t.weightsArray());
+        CodeTree t = CodeTree.huffman(zipfCounts(300, 3));
+        CodeTree back = CodeTree.of(t.leftArray(), t.rightArray(), t.weightsArray());
         assertEquals(t.root(), back.root());
         assertArrayEquals(t.pathNodesShared(), back.pathNodesShared());
         assertArrayEquals(t.pathRightShared(), back.pathRightShared());
@@ -106,9 +106,9 @@ class HuffmanTreeTest {
 
     @Test
     void growingKeepsOldPathsAsPrefixesAndDepthLogarithmic() {
-        HuffmanTree t = HuffmanTree.fromCounts(zipfCounts(100, 4));
+        CodeTree t = CodeTree.huffman(zipfCounts(100, 4));
         int maxBefore = t.maxDepth();
-        HuffmanTree g = t;
+        CodeTree g = t;
         for (int i = 0; i < 1000; i++) {
             g = g.withAddedClasses(1);
         }
@@ -135,7 +135,7 @@ class HuffmanTreeTest {
             }
         }
         assertEquals(1, moved);
-        HuffmanTree many = HuffmanTree.fromCounts(new long[]{3}).withAddedClasses(64);
+        CodeTree many = CodeTree.huffman(new long[]{3}).withAddedClasses(64);
         assertValidPrefixCode(many);
         assertTrue(many.maxDepth() <= 8, "depth " + many.maxDepth());
     }
@@ -143,19 +143,19 @@ class HuffmanTreeTest {
     @Test
     void malformedTreesAreRejectedWithTheReason() {
         long[] w = {1, 1, 1};
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{-1, 0}, new int[]{-1, -3}, w))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{-1, 0}, new int[]{-1, -3}, w))
                 .getMessage().contains("repeated leaf class 0"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{1, 0}, new int[]{-1, -2}, w))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{1, 0}, new int[]{-1, -2}, w))
                 .getMessage().contains("no root"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{-1, -2}, new int[]{-3, -1}, w))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{-1, -2}, new int[]{-3, -1}, w))
                 .getMessage().contains("two roots"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{-1, 0}, new int[]{-9, -3}, w))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{-1, 0}, new int[]{-9, -3}, w))
                 .getMessage().contains("outside a tree of 3 classes"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{-1}, new int[]{-2}, w))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{-1}, new int[]{-2}, w))
                 .getMessage().contains("needs 2 internal nodes"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HuffmanTree.of(new int[]{-1, 0}, new int[]{-2, -3}, new long[]{1, 0, 1}))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CodeTree.of(new int[]{-1, 0}, new int[]{-2, -3}, new long[]{1, 0, 1}))
                 .getMessage().contains("weight 0"));
-        assertThrows(IllegalArgumentException.class, () -> HuffmanTree.fromCounts(new long[0]));
-        assertThrows(IllegalArgumentException.class, () -> HuffmanTree.fromCounts(new long[]{1, 2}).withAddedClasses(-1));
+        assertThrows(IllegalArgumentException.class, () -> CodeTree.huffman(new long[0]));
+        assertThrows(IllegalArgumentException.class, () -> CodeTree.huffman(new long[]{1, 2}).withAddedClasses(-1));
     }
 }
