@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One compute device of a {@link DevicePool}: an execution queue whose tasks run in submission order,
- * a bound on the work in flight, and statistics. A CPU device is a worker thread ({@link CpuWorkerDevice});
- * a CUDA device (from the CUDA backend, via {@link ComputeDeviceProvider}) is a worker bound to a stream.
+ * a bound on the work in flight, and statistics. Each is served by a worker thread ({@link WorkerDevice});
+ * CUDA devices come from the CUDA backend through {@link ComputeDeviceProvider}.
  *
  * <p>Tensors move between devices only by the explicit copies below, which count the bytes moved.
  */

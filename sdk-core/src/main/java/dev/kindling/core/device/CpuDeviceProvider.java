@@ -14,6 +14,9 @@ public final class CpuDeviceProvider implements ComputeDeviceProvider {
 
     @Override
     public ComputeDevice open(Device device, int maxInFlight, Duration admissionTimeout) {
-        return new CpuWorkerDevice(device, maxInFlight, admissionTimeout);
+        if (!device.isCpu()) {
+            throw new IllegalArgumentException("the CPU provider opens cpu devices, got " + device);
+        }
+        return new WorkerDevice(device, maxInFlight, admissionTimeout);
     }
 }

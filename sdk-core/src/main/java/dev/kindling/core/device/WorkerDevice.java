@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A CPU compute device: one daemon worker thread draining a FIFO queue. Tensors of this device are
- * ordinary host tensors tagged {@code cpu:i}; the worker gives the device its own thread so that the
- * replicas of a data-parallel model really run side by side.
+ * A compute device served by one daemon worker thread draining a FIFO queue. For a CPU device
+ * ({@code cpu:i}, ordinary host tensors) the worker is the compute, so the replicas of a data-parallel
+ * model really run side by side; for a GPU ({@code cuda:i}) it is the host thread that issues the device's
+ * work in order, while other devices' workers issue theirs.
  */
-public final class CpuWorkerDevice implements ComputeDevice {
+public final class WorkerDevice implements ComputeDevice {
 
     /** How long {@link #close()} waits for a running task to notice the interrupt. */
     private static final long CLOSE_WAIT_MS = 2_000;
@@ -42,10 +43,7 @@ public final class CpuWorkerDevice implements ComputeDevice {
     private final LongAdder busyNanos = new LongAdder();
     private final AtomicLong bytesMoved = new AtomicLong();
 
-    public CpuWorkerDevice(Device device, int maxInFlight, Duration admissionTimeout) {
-        if (!device.isCpu()) {
-            throw new IllegalArgumentException("a CPU worker device needs a cpu device, got " + device);
-        }
+    public WorkerDevice(Device device, int maxInFlight, Duration admissionTimeout) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight + " for " + device);
         }
@@ -161,7 +159,7 @@ public final class CpuWorkerDevice implements ComputeDevice {
 
     @Override
     public String toString() {
-        return "CpuWorkerDevice(" + device + ", maxInFlight " + maxInFlight + ")";
+        return "WorkerDevice(" + device + ", maxInFlight " + maxInFlight + ")";
     }
 
     /** A queued task with its future; releases its in-flight slot exactly once. */
