@@ -74,6 +74,15 @@ class KindlingCliTest {
         assertTrue(preds[1].startsWith("__label__c5 "), preds[1]);
         Run pp = run("word3\n", "predict-prob", dir.resolve("m.bin").toString(), "-");
         assertTrue(pp.out().matches("__label__c3 0\\.\\d+\n"), pp.out());
+
+        // fastText's exact tree and the two-level HSM learn the same data.
+        for (String[] flags : new String[][]{{"-loss", "hs", "-tree", "huffman"}, {"-loss", "hsm", "-tree", "semantic"}}) {
+            Run other = run("", "supervised", "-input", train.toString(), "-output", dir.resolve("o").toString(), "-dim", "10",
+                    "-epoch", "10", "-lr", "0.5", "-thread", "1", "-bucket", "1000", flags[0], flags[1], flags[2], flags[3]);
+            assertEquals(0, other.status(), other.err());
+            Run ot = run("", "test", dir.resolve("o.bin").toString(), test.toString());
+            assertTrue(ot.out().contains("P@1\t1\n"), String.join(" ", flags) + ": " + ot.out());
+        }
     }
 
     @Test
@@ -95,6 +104,8 @@ class KindlingCliTest {
         assertTrue(r.err().contains("-input and -output are required") && r.err().contains("usage: kindling supervised"), r.err());
         r = run("", "supervised", "-input", "x", "-output", "y", "-loss", "ns");
         assertTrue(r.err().contains("unsupported -loss 'ns'"), r.err());
+        r = run("", "supervised", "-input", "x", "-output", "y", "-tree", "random");
+        assertTrue(r.err().contains("unsupported -tree 'random': use semantic or huffman"), r.err());
         r = run("", "supervised", "-input", "x", "-output", "y", "-dim", "ten");
         assertTrue(r.err().contains("-dim must be an integer, got 'ten'"), r.err());
         r = run("", "supervised", "-input", "x", "-output", "y", "-bogus", "1");
