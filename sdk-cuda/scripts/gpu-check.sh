@@ -76,6 +76,32 @@ table() {
     }' "$@"
 }
 
+# Convolution rows: a Kindling row <base>_<algorithm> (e.g. conv1d_k3_fwd_bwd_unfold) is paired with
+# PyTorch's torch_<base>_bench (cuDNN autotuned) and torch_<base>_default (cuDNN heuristics).
+conv_table() {
+  awk -F'|' '
+    /^RESULT\|/ {
+      if (!($2 in ms)) order[n++] = $2
+      ms[$2] = $3
+    }
+    function ratio(t, k) { return (t in ms) ? sprintf("%9.3f ms %6.2fx", ms[t], ms[t] / ms[k]) : sprintf("%19s", "-") }
+    END {
+      rows = 0
+      for (i = 0; i < n; i++) {
+        k = order[i]
+        if (k ~ /^torch_/) continue
+        base = k; sub(/_[a-z0-9]+$/, "", base)
+        if (!(("torch_" base "_bench") in ms) && !(("torch_" base "_default") in ms)) continue
+        if (rows++ == 0) {
+          print ""
+          print "==== Convolutions: Kindling vs PyTorch cuDNN, float32, TF32 off (ratio = PyTorch / Kindling, > 1: Kindling faster) ===="
+          printf "%-34s %12s %19s %19s\n", "row", "Kindling", "cuDNN autotuned", "cuDNN default"
+        }
+        printf "%-34s %9.3f ms %s %s\n", k, ms[k], ratio("torch_" base "_bench", k), ratio("torch_" base "_default", k)
+      }
+    }' "$@"
+}
+
 run() {
   rows="${1:-}"
   out="${OUT:-$root/sdk-cuda/target/gpu-check}"
@@ -93,11 +119,12 @@ run() {
   echo "=== PyTorch benchmark ==="
   timeout 170 python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
   table "$out/kindling.log" "$out/torch.log" | tee "$out/table.txt"
+  conv_table "$out/kindling.log" "$out/torch.log" | tee -a "$out/table.txt"
 }
 
 case "$mode" in
   prepare) prepare ;;
   run) shift || true; run "${1:-}" ;;
-  table) shift; table "$@" ;;
+  table) shift; table "$@"; conv_table "$@" ;;
   *) echo "usage: $0 prepare | run [rows] | table kindling.log torch.log" >&2; exit 2 ;;
 esac

@@ -130,6 +130,8 @@ def main():
         if not only or name in only:
             fn(dev)
             torch.cuda.empty_cache()
+    import gpu_bench_torch_conv  # conv1d / direct conv2d rows, one child process per cuDNN mode
+    gpu_bench_torch_conv.run(only)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@ package dev.kindling.cuda;
 
 import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.BlasOps;
+import dev.kindling.core.backend.ConvOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
 import dev.kindling.core.backend.HsmOps;
@@ -32,6 +33,7 @@ public final class CudaBackend implements Backend {
     private final CudaHsm hsm = new CudaHsm(this);
     private final CudaPooling pooling = new CudaPooling(this);
     private final CudaQuantize quantize = new CudaQuantize(this);
+    private final CudaConv conv = new CudaConv(this);
 
     public CudaBackend() {
         CudaDriver.Probe probe = CudaDriver.probe();
@@ -111,6 +113,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Waits until everything enqueued on {@code device} has run (for timing and tests). */
+    @Override
     public void synchronize(Device device) {
         CudaDevice d = device(device);
         try (CudaDevice.Scope s = d.enter()) {
@@ -230,5 +233,10 @@ public final class CudaBackend implements Backend {
     @Override
     public QuantizeOps quantize() {
         return quantize;
+    }
+
+    @Override
+    public ConvOps conv() {
+        return conv;
     }
 }

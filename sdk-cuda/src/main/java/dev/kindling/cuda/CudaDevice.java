@@ -222,15 +222,21 @@ final class CudaDevice {
         if (m == 0 || n == 0) {
             return;
         }
-        if (cublasHandle == null) {
-            cublasHandle = cublas.createHandle(stream.handle());
-        }
+        MemorySegment handle = cublasHandle();
         // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands, keep the ops.
-        cublas.sgemm(cublasHandle, transB ? Cublas.OP_T : Cublas.OP_N, transA ? Cublas.OP_T : Cublas.OP_N, n, m, k, alpha,
+        cublas.sgemm(handle, transB ? Cublas.OP_T : Cublas.OP_N, transA ? Cublas.OP_T : Cublas.OP_N, n, m, k, alpha,
                 b, ldb, a, lda, beta, c, ldc, gemmScalars);
         if (SYNC_LAUNCHES) {
             sync();
         }
+    }
+
+    /** This device's cuBLAS handle, on our stream (made on first use); call inside {@link #enter()}. */
+    MemorySegment cublasHandle() {
+        if (cublasHandle == null) {
+            cublasHandle = cublas.createHandle(stream.handle());
+        }
+        return cublasHandle;
     }
 
     String cublasLibrary() {

@@ -111,6 +111,12 @@ public final class GpuBenchmark {
         if (only.isEmpty() || only.contains("onebit")) {
             oneBit(cuda, timer);
         }
+        if (only.isEmpty() || only.contains("conv1d")) {
+            ConvBenchmark.conv1d(cuda, timer);
+        }
+        if (only.isEmpty() || only.contains("dconv")) {
+            ConvBenchmark.directSpatial(cuda, timer);
+        }
         System.out.println("allocator: " + cuda.memoryStats(GPU));
     }
 

@@ -41,6 +41,14 @@ public interface Backend {
     /** Copies all of {@code src} into host memory at element offset {@code dstOffset}. */
     void copyToHost(Tensor src, MemorySegment dst, long dstOffset);
 
+    /**
+     * Waits until all work enqueued on {@code device} has finished. Backends that run asynchronously (the
+     * GPU's) must implement it, so that host clocks read around an op measure the op (see
+     * {@code ConvAlgorithmTuner}); synchronous backends have nothing to wait for.
+     */
+    default void synchronize(Device device) {
+    }
+
     /** Number of NaN or infinite elements. */
     long countNonFinite(Tensor t);
 

@@ -1,7 +1,9 @@
 package dev.kindling.core.nn.conv;
 
+import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Tensor;
 
 import java.util.Map;
@@ -12,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * fbnn's tuned SpatialConvolution did). The timed work is forward + both backward passes on the real
  * input and weights, writing into scratch gradients. Candidates run alternately up to three rounds and
  * the best time of each counts, which keeps JIT warm-up and noise from deciding; a clear winner (2×)
- * after two rounds ends the timing early. Shared by every layer in the JVM.
+ * after two rounds ends the timing early. Clocks are read with the device drained before and after
+ * ({@link Backend#synchronize}), so that asynchronous (GPU) work is timed, not just enqueued. Shared
+ * by every layer in the JVM.
  */
 public final class ConvAlgorithmTuner {
 
@@ -51,7 +55,8 @@ public final class ConvAlgorithmTuner {
         if (!g.unitStride() || spectrumFloats(s) > MAX_SPECTRUM_FLOATS) {
             return new Choice(ConvAlgorithm.DIRECT, 0, 0);
         }
-        ConvOps ops = input.backend().conv();
+        Backend backend = input.backend();
+        ConvOps ops = backend.conv();
         int oh = g.outHeight(s.height()), ow = g.outWidth(s.width());
         Tensor out = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
         Tensor gradOut = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
@@ -67,10 +72,23 @@ public final class ConvAlgorithmTuner {
             ops.fftSpatialForward(input, weight, bias, g, out);
             ops.fftSpatialBackward(input, weight, gradOut, g, gradIn, gradW, gradB);
         };
+        return race(backend, input.device(), direct, fft);
+    }
+
+    /**
+     * Times both candidates alternately, up to three rounds, keeping each one's best time; a 2× winner
+     * after two rounds ends early. A backend without the FFT ops (UnsupportedOperationException) gets
+     * DIRECT with an FFT time of 0.
+     */
+    static Choice race(Backend backend, Device device, Runnable direct, Runnable fft) {
         long bestDirect = Long.MAX_VALUE, bestFft = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
-            bestDirect = Math.min(bestDirect, time(direct));
-            bestFft = Math.min(bestFft, time(fft));
+            bestDirect = Math.min(bestDirect, time(backend, device, direct));
+            try {
+                bestFft = Math.min(bestFft, time(backend, device, fft));
+            } catch (UnsupportedOperationException e) {
+                return new Choice(ConvAlgorithm.DIRECT, bestDirect, 0);
+            }
             if (round == 1 && (bestDirect > 2 * bestFft || bestFft > 2 * bestDirect)) {
                 break;
             }
@@ -78,9 +96,17 @@ public final class ConvAlgorithmTuner {
         return new Choice(bestFft < bestDirect ? ConvAlgorithm.FFT : ConvAlgorithm.DIRECT, bestDirect, bestFft);
     }
 
-    private static long time(Runnable r) {
+    /**
+     * Host time of {@code r} including the device work it enqueued: an asynchronous backend (the GPU's)
+     * returns from an op before the op has run, so the device is drained before the first clock read
+     * (earlier work is not billed to {@code r}) and before the second ({@code r}'s own work is). A no-op
+     * for the CPU backend.
+     */
+    private static long time(Backend backend, Device device, Runnable r) {
+        backend.synchronize(device);
         long t0 = System.nanoTime();
         r.run();
+        backend.synchronize(device);
         return System.nanoTime() - t0;
     }
 
