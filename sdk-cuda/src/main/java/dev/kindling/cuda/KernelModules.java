@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KernelModules {
 
     static final String RESOURCE_DIR = "/dev/kindling/cuda/ptx/";
-    static final List<String> MODULES = List.of("blas", "elementwise", "embedding", "optim", "hsm", "pooling", "quantize");
+    static final List<String> MODULES = List.of("blas", "elementwise", "embedding", "optim", "hsm", "pooling", "quantize", "fftconv");
 
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();

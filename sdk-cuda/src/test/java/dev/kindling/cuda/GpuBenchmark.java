@@ -111,6 +111,9 @@ public final class GpuBenchmark {
         if (only.isEmpty() || only.contains("onebit")) {
             oneBit(cuda, timer);
         }
+        if (only.isEmpty() || only.contains("fftconv")) {
+            FftConvGpuBenchmark.run(cuda, timer, only.contains("fftconv"));
+        }
         System.out.println("allocator: " + cuda.memoryStats(GPU));
     }
 

@@ -2,6 +2,7 @@ package dev.kindling.core.nn.conv;
 
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.FftConvWorkspace;
 import dev.kindling.core.tensor.Tensor;
 
 import java.util.Map;
@@ -63,17 +64,23 @@ public final class ConvAlgorithmTuner {
             ops.spatialBackwardInput(gradOut, weight, g, gradIn);
             ops.spatialAccGradParameters(input, gradOut, g, gradW, gradB);
         };
+        // Timed as a training step runs it: through a workspace that keeps the forward's spectra.
+        FftConvWorkspace workspace = ops.newFftWorkspace();
         Runnable fft = () -> {
-            ops.fftSpatialForward(input, weight, bias, g, out);
-            ops.fftSpatialBackward(input, weight, gradOut, g, gradIn, gradW, gradB);
+            workspace.forward(input, weight, bias, g, out);
+            workspace.backward(input, weight, gradOut, g, gradIn, gradW, gradB);
         };
         long bestDirect = Long.MAX_VALUE, bestFft = Long.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            bestDirect = Math.min(bestDirect, time(direct));
-            bestFft = Math.min(bestFft, time(fft));
-            if (round == 1 && (bestDirect > 2 * bestFft || bestFft > 2 * bestDirect)) {
-                break;
+        try {
+            for (int round = 0; round < 3; round++) {
+                bestDirect = Math.min(bestDirect, time(direct));
+                bestFft = Math.min(bestFft, time(fft));
+                if (round == 1 && (bestDirect > 2 * bestFft || bestFft > 2 * bestDirect)) {
+                    break;
+                }
             }
+        } finally {
+            workspace.close();
         }
         return new Choice(bestFft < bestDirect ? ConvAlgorithm.FFT : ConvAlgorithm.DIRECT, bestDirect, bestFft);
     }
