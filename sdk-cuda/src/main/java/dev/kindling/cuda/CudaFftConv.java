@@ -38,7 +38,7 @@ import static dev.kindling.cuda.CudaBackend.addressOrNull;
  * </ol>
  * Row-major [B][C] per frequency is column-major C × B with leading dimension C, so the three GEMMs are
  * (column-major, m × n × k): output O × B × C = W^H · X^T; gradInput C × B × O = W^T · G^T; gradWeight
- * C × O × B = X^T · conj(G).
+ * C × O × B = X^T · conj(G) (the arguments are in {@link FftConvPass}, checked on the CPU by FftConvPassTest).
  *
  * <p>Through a {@link CudaFftWorkspace} (one per module, see {@link FftConvWorkspace}), forward keeps the
  * input and weight spectra on the device and backward transforms only gradOutput: 6 batched transforms
@@ -111,7 +111,6 @@ final class CudaFftConv implements AutoCloseable {
         FftConvArguments.checkForward(input, weight, bias, g, output);
         CudaDevice d = backend.device(input);
         FftConvShape s = FftConvShape.of(input, weight, g);
-        int nb = s.batch(), nc = s.inPlanes(), no = s.outPlanes();
         try (CudaDevice.Scope scope = d.enter()) {
             CudaFftResources r = resources(d);
             long xBytes = s.spectrumBytes(s.inputPlanes()), wBytes = s.spectrumBytes(s.weightPlanes());
@@ -119,11 +118,7 @@ final class CudaFftConv implements AutoCloseable {
             long w = kept != null ? kept.weightSpectra(d, wBytes) : r.scratch(CudaFftResources.Slot.WEIGHT, wBytes);
             transform(r, s, address(input), s.inputPlanes(), s.height(), s.width(), g.padH(), g.padW(), x, "input");
             transform(r, s, address(weight), s.weightPlanes(), g.kH(), g.kW(), 0, 0, w, "weight");
-            long p = r.scratch(CudaFftResources.Slot.PRODUCTS, s.spectrumBytes(s.outputPlanes()));
-            // Y(b, o) = Σ_c X(b, c) conj W(o, c): column-major O × B = W^H (W stored C × O) · X^T (stored C × B).
-            r.gemm(threeM, CublasComplex.OP_C, CublasComplex.OP_N, no, nb, nc, w, nc, s.weightPlanes(), x, nc, s.inputPlanes(),
-                    p, no, s.outputPlanes(), s.freqs(), "output");
-            invertAndCrop(r, s, p, s.outputPlanes(), 0, s.outHeight(), 0, s.outWidth(), bias, no, false, address(output), "output");
+            run(r, s, FftConvPass.output(s), x, w, 0, bias, address(output));
             if (kept != null) {
                 kept.keep(input, weight, g, s);
                 kept.counted(3);
@@ -140,7 +135,6 @@ final class CudaFftConv implements AutoCloseable {
         FftConvArguments.checkBackward(input, weight, gradOutput, g, gradInput, gradWeight, gradBias);
         CudaDevice d = backend.device(input);
         FftConvShape s = FftConvShape.of(input, weight, g);
-        int nb = s.batch(), nc = s.inPlanes(), no = s.outPlanes();
         int transforms = 0;
         try (CudaDevice.Scope scope = d.enter()) {
             CudaFftResources r = resources(d);
@@ -157,12 +151,7 @@ final class CudaFftConv implements AutoCloseable {
                         transform(r, s, address(weight), s.weightPlanes(), g.kH(), g.kW(), 0, 0, w, "weight");
                         transforms++;
                     }
-                    long p = r.scratch(CudaFftResources.Slot.PRODUCTS, s.spectrumBytes(s.inputPlanes()));
-                    // GI(b, c) = Σ_o G(b, o) W(o, c): column-major C × B = W^T (stored C × O) · G^T (stored O × B).
-                    r.gemm(threeM, CublasComplex.OP_N, CublasComplex.OP_N, nc, nb, no, w, nc, s.weightPlanes(), gs, no, s.outputPlanes(),
-                            p, nc, s.inputPlanes(), s.freqs(), "gradInput");
-                    invertAndCrop(r, s, p, s.inputPlanes(), g.padH(), s.height(), g.padW(), s.width(), null, 1, false, address(gradInput),
-                            "gradInput");
+                    run(r, s, FftConvPass.gradInput(s), 0, w, gs, null, address(gradInput));
                     transforms++;
                 }
                 if (gradWeight != null) {
@@ -174,17 +163,13 @@ final class CudaFftConv implements AutoCloseable {
                         transform(r, s, address(input), s.inputPlanes(), s.height(), s.width(), g.padH(), g.padW(), x, "input");
                         transforms++;
                     }
-                    long p = r.scratch(CudaFftResources.Slot.PRODUCTS, s.spectrumBytes(s.weightPlanes()));
-                    // GW(o, c) = Σ_b conj G(b, o) X(b, c): column-major C × O = X^T (stored C × B) · conj(G) (G^T stored O × B, OP_C).
-                    r.gemm(threeM, CublasComplex.OP_N, CublasComplex.OP_C, nc, no, nb, x, nc, s.inputPlanes(), gs, no, s.outputPlanes(),
-                            p, nc, s.weightPlanes(), s.freqs(), "gradWeight");
-                    invertAndCrop(r, s, p, s.weightPlanes(), 0, g.kH(), 0, g.kW(), null, 1, true, address(gradWeight), "gradWeight");
+                    run(r, s, FftConvPass.gradWeight(s), x, 0, gs, null, address(gradWeight));
                     transforms++;
                 }
             }
             if (gradBias != null) {
-                d.launch(d.kernel("fftconv", "fft_bias_grad"), Math.min(no, 65535), BLOCK,
-                        KernelArgs.of().ptr(address(gradOutput)).i(nb).i(no).l((long) s.outHeight() * s.outWidth()).ptr(address(gradBias)));
+                d.launch(d.kernel("fftconv", "fft_bias_grad"), Math.min(s.outPlanes(), 65535), BLOCK,
+                        KernelArgs.of().ptr(address(gradOutput)).i(s.batch()).i(s.outPlanes()).l((long) s.outHeight() * s.outWidth()).ptr(address(gradBias)));
             }
         } finally {
             if (kept != null) {
@@ -206,19 +191,34 @@ final class CudaFftConv implements AutoCloseable {
     }
 
     /**
-     * Inverts {@code planes} spectra [freq][plane] at {@code spectrum} (destroying them) and writes rows
-     * [r0, r0 + nr) × columns [c0, c0 + nc) of each, normalized, plus bias[plane % biasPeriod], to the
-     * nr × nc planes at {@code dst} (added to what is there when {@code accumulate}).
+     * One pass: the per-frequency GEMM of two spectra (addresses by {@link FftConvPass.Spectrum}) into the
+     * products buffer, its inverse transform (destroying the products), and the crop of the pass's window,
+     * normalized by 1/(rows·cols), plus the bias for the output pass, written (or added) to {@code dst}.
      */
-    private void invertAndCrop(CudaFftResources r, FftConvShape s, long spectrum, long planes, int r0, int nr, int c0, int nc,
-                               Tensor bias, int biasPeriod, boolean accumulate, long dst, String what) {
+    private void run(CudaFftResources r, FftConvShape s, FftConvPass pass, long x, long w, long g, Tensor bias, long dst) {
         CudaDevice d = r.device();
-        long real = r.scratch(CudaFftResources.Slot.REAL, s.realBytes(planes));
-        r.inverse(s, spectrum, planes, real, layout == Layout.STRIDED, what);
+        long p = r.scratch(CudaFftResources.Slot.PRODUCTS, s.spectrumBytes(pass.resultPlanes()));
+        r.gemm(threeM, pass.opA(), pass.opB(), pass.m(), pass.n(), pass.k(), pick(pass.a(), x, w, g), pass.lda(), pass.strideA(),
+                pick(pass.b(), x, w, g), pass.ldb(), pass.strideB(), p, pass.ldc(), pass.resultPlanes(), s.freqs(), pass.name());
+        long real = r.scratch(CudaFftResources.Slot.REAL, s.realBytes(pass.resultPlanes()));
+        r.inverse(s, p, pass.resultPlanes(), real, layout == Layout.STRIDED, pass.name());
         float scale = (float) (1.0 / ((double) s.rows() * s.cols()));
-        d.launch(d.kernel("fftconv", "fft_crop_planes"), d.grid(planes * nr * 32, BLOCK), BLOCK,
-                KernelArgs.of().ptr(real).i(s.rows()).i(s.cols()).l(planes).i(r0).i(nr).i(c0).i(nc).f(scale).ptr(addressOrNull(bias))
-                        .i(biasPeriod).i(accumulate).ptr(dst));
+        long biasAddress = pass.bias() ? addressOrNull(bias) : 0;
+        d.launch(d.kernel("fftconv", "fft_crop_planes"), d.grid(pass.resultPlanes() * pass.nr() * 32, BLOCK), BLOCK,
+                KernelArgs.of().ptr(real).i(s.rows()).i(s.cols()).l(pass.resultPlanes()).i(pass.r0()).i(pass.nr()).i(pass.c0()).i(pass.nc())
+                        .f(scale).ptr(biasAddress).i(s.outPlanes()).i(pass.accumulate()).ptr(dst));
+    }
+
+    private static long pick(FftConvPass.Spectrum which, long x, long w, long g) {
+        long a = switch (which) {
+            case INPUT -> x;
+            case WEIGHT -> w;
+            case GRAD_OUTPUT -> g;
+        };
+        if (a == 0) {
+            throw new IllegalStateException("the " + which + " spectra were not computed for this pass");
+        }
+        return a;
     }
 
     /** Cached cuFFT plans on {@code d} (for tests). */
