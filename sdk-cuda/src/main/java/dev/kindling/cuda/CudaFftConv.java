@@ -56,7 +56,12 @@ final class CudaFftConv implements AutoCloseable {
         TRANSPOSED;
 
         static Layout fromProperty() {
-            return valueOf(System.getProperty("kindling.cuda.fft-layout", "strided").toUpperCase(java.util.Locale.ROOT));
+            String v = System.getProperty("kindling.cuda.fft-layout", "strided");
+            try {
+                return valueOf(v.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dkindling.cuda.fft-layout must be strided or transposed, got '" + v + "'");
+            }
         }
     }
 
@@ -74,8 +79,8 @@ final class CudaFftConv implements AutoCloseable {
 
     /** {@code threeM}: use cuBLAS's Gauss (3-multiplication) complex GEMM, a quarter fewer flops. */
     CudaFftConv(CudaBackend backend, Layout layout, boolean threeM) {
-        this.backend = backend;
-        this.layout = layout;
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+        this.layout = java.util.Objects.requireNonNull(layout, "layout");
         this.threeM = threeM;
     }
 
