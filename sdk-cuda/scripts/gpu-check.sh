@@ -6,7 +6,9 @@
 #       runs the carried runner on this machine as a smoke test (GPU tests skip without a GPU).
 #   sdk-cuda/scripts/gpu-check.sh run [rows]  (on the GPU machine: no Java, no build tools, no network;
 #       carry .gpu-carry): runs every CUDA test, the Kindling benchmark and the PyTorch benchmark, and
-#       prints the comparison table last. [rows] limits the benchmark to e.g. "embbag,hsm".
+#       prints the comparison table last. [rows] limits the benchmark to e.g. "embbag,hsm"; "fftconv" runs
+#       the full FFT convolution sweep (every row runs a quick one); KINDLING_CONV_SWEEP=quick|full,
+#       KINDLING_CONV_PAD=valid|same and KINDLING_CONV_ITERS size it (both sides read them).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 carry="$root/.gpu-carry"
@@ -51,7 +53,9 @@ prepare() {
 
 table() {
   awk -F'|' '
-    /^RESULT\|/ { ms[$2] = $3; note[$2] = $4 }
+    /^RESULT\|/ { if (!($2 in ms)) order[++n] = $2; ms[$2] = $3; note[$2] = $4 }
+    function cell(k) { return (k in ms) ? sprintf("%9.3f", ms[k]) : sprintf("%9s", "-") }
+    function ratio(t, k) { return (t in ms) && ms[k] > 0 ? sprintf("%7.2fx", ms[t] / ms[k]) : sprintf("%8s", "-") }
     function row(label, k, t) {
       if (!(k in ms)) { printf "%-34s %12s\n", label, "(missing)"; return }
       if (t in ms) printf "%-34s %10.3f ms %10.3f ms %8.2fx  %s\n", label, ms[k], ms[t], ms[t] / ms[k], t
@@ -73,6 +77,22 @@ table() {
       row("1-bit via QuantizeOps (host bits)", "onebit_ops_quant_dequant", "torch_device_copy_64MiB")
       row("device copy 64 MiB (Kindling)", "device_copy_64MiB", "torch_device_copy_64MiB")
       if ("onebit_quant_dequant" in ms) print "1-bit: " note["onebit_quant_dequant"] "; copy: " note["device_copy_64MiB"]
+      # FFT convolution rows (FftConvGpuBenchmark / fft_conv in gpu_bench_torch.py), in the order they ran.
+      header = 0
+      for (i = 1; i <= n; i++) {
+        k = order[i]
+        if (k !~ /^conv_fft_/) continue
+        c = k; sub(/^conv_fft_/, "", c); base = c; sub(/^(transposed|3m)_/, "", base)
+        if (!header) {
+          print ""
+          print "==== FFT conv fwd+bwd, float32, TF32 off (ms; ratio = cuDNN / Kindling, > 1: Kindling faster; goal >= 1.5x vs autotuned for k >= 7 on 64/128) ===="
+          printf "%-26s %9s %9s %8s %9s %8s %9s %9s %8s\n", "case", "Kindling", "cuDNN-at", "ratio", "cuDNN-df", "ratio", "fwd", "fwd-at", "ratio"
+          header = 1
+        }
+        f = "conv_fftfwd_" c; fa = "torch_convfwd_auto_" base
+        printf "%-26s %s %s %s %s %s %s %s %s\n", c, cell(k), cell("torch_conv_auto_" base), ratio("torch_conv_auto_" base, k),
+          cell("torch_conv_default_" base), ratio("torch_conv_default_" base, k), cell(f), cell(fa), ratio(fa, f)
+      }
     }' "$@"
 }
 

@@ -3,6 +3,7 @@
 GpuBenchmark.java). CUDA-event timing, warm-up, median of the measured iterations. Prints
 RESULT|row|milliseconds|note lines for gpu-check.sh."""
 import math
+import os
 import sys
 
 import torch
@@ -30,20 +31,20 @@ class Lcg:
         return min(n - 1, max(0, math.floor(math.exp(self.next() * math.log(n))) - 1))
 
 
-def median_ms(fn):
+def median_ms(fn, warmup=WARMUP, iters=ITERS):
     start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         fn()
     torch.cuda.synchronize()
     times = []
-    for _ in range(ITERS):
+    for _ in range(iters):
         start.record()
         fn()
         stop.record()
         stop.synchronize()
         times.append(start.elapsed_time(stop))
     times.sort()
-    return (times[ITERS // 2 - 1] + times[ITERS // 2]) / 2
+    return times[iters // 2] if iters % 2 else (times[iters // 2 - 1] + times[iters // 2]) / 2
 
 
 def result(row, ms, note):
@@ -122,6 +123,58 @@ def copy_bandwidth(dev):
     result("torch_device_copy_64MiB", ms, f"{n * 8 / ms / 1e6:.0f} GB/s (read + write)")
 
 
+def conv_cases(sweep, same):
+    """The cases of FftConvGpuBenchmark.cases: (name, batch, in, out, size, kernel, padding)."""
+    full = sweep != "quick"
+    cases = []
+    for size in (32, 64, 128):
+        for k in range(3, 14, 2):
+            quick = (size == 64 and k in (3, 7, 13)) or (size == 128 and k in (7, 13))
+            if full or quick:
+                cases.append((f"{size}x{size}_k{k}", 128, 64, 64, size, k, k // 2 if same else 0))
+    cases.append(("alexnet_conv2", 128, 96, 256, 27, 5, 2))
+    cases.append(("alexnet_conv3", 128, 256, 384, 13, 3, 1))
+    if full:
+        cases.append(("alexnet_conv4", 128, 384, 384, 13, 3, 1))
+        cases.append(("alexnet_conv5", 128, 384, 256, 13, 3, 1))
+    return cases
+
+
+def fft_conv(dev, explicitly_asked):
+    """conv2d forward + backward (input, weight and bias gradients), float32 with TF32 off, timed with
+    cuDNN autotuning (benchmark=True: it picks FFT algorithms where they win) and with its default
+    heuristics. Same cases as FftConvGpuBenchmark.java."""
+    sweep = os.environ.get("KINDLING_CONV_SWEEP", "full" if explicitly_asked else "quick")
+    same = os.environ.get("KINDLING_CONV_PAD") == "same"
+    iters = int(os.environ.get("KINDLING_CONV_ITERS", "7"))
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    print(f"conv sweep {sweep}, padding {'same' if same else 'valid'}, {iters} iterations, cudnn {torch.backends.cudnn.version()}",
+          flush=True)
+    for name, b, cin, cout, size, k, pad in conv_cases(sweep, same):
+        conv = torch.nn.Conv2d(cin, cout, k, padding=pad).to(dev)
+        x = torch.randn(b, cin, size, size, device=dev, requires_grad=True)
+        o = size + 2 * pad - k + 1
+        go = torch.randn(b, cout, o, o, device=dev)
+
+        def step():
+            x.grad = None
+            conv.weight.grad = None
+            conv.bias.grad = None
+            conv(x).backward(go)
+
+        for mode, bench in (("auto", True), ("default", False)):
+            torch.backends.cudnn.benchmark = bench
+            result(f"torch_conv_{mode}_{name}", median_ms(step, 2, iters),
+                   f"B{b} {cin}->{cout} {size}x{size} k{k} pad {pad}, fwd+bwd, cudnn.benchmark={bench}")
+        torch.backends.cudnn.benchmark = True
+        with torch.no_grad():
+            result(f"torch_convfwd_auto_{name}", median_ms(lambda: conv(x), 2, iters), "forward only, autotuned")
+        del conv, x, go
+        torch.cuda.empty_cache()
+    torch.backends.cudnn.benchmark = False
+
+
 def main():
     dev = torch.device("cuda:0")
     print("torch", torch.__version__, torch.cuda.get_device_name(0), flush=True)
@@ -132,6 +185,8 @@ def main():
             torch.cuda.empty_cache()
     import gpu_bench_torch_conv  # conv1d / direct conv2d rows, one child process per cuDNN mode
     gpu_bench_torch_conv.run(only)
+    if not only or "fftconv" in only:
+        fft_conv(dev, "fftconv" in only)
 
 
 if __name__ == "__main__":

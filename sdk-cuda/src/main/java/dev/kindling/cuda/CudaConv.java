@@ -3,12 +3,14 @@ package dev.kindling.cuda;
 import dev.kindling.core.backend.ConvArguments;
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.FftConvWorkspace;
 import dev.kindling.core.tensor.Tensor;
 
 /**
  * {@link ConvOps} on the GPU: checks shapes and devices (a bad shape would make a kernel read or write
  * out of bounds), then hands temporal convolutions to {@link CudaTemporalConv} and direct spatial ones to
- * {@link CudaSpatialConv}. The FFT convolutions are not here yet (see the end of this class).
+ * {@link CudaSpatialConv}, and FFT ones (with the per-module workspaces that keep spectra from forward
+ * for backward) to {@link CudaFftConv}.
  *
  * <p>The unfolding workspace budget is {@code kindling.cuda.conv-workspace-bytes} (1 GiB by default): a
  * batch whose unfolded input is larger runs in chunks of whole images or sequences.
@@ -20,6 +22,7 @@ final class CudaConv implements ConvOps {
     private final CudaBackend backend;
     private final CudaTemporalConv temporal;
     private final CudaSpatialConv spatial;
+    private final CudaFftConv fft;
 
     CudaConv(CudaBackend backend) {
         this(backend, DEFAULT_WORKSPACE_BYTES, TemporalConvAlgorithm.configured());
@@ -33,6 +36,7 @@ final class CudaConv implements ConvOps {
         this.backend = backend;
         this.temporal = new CudaTemporalConv(backend, workspaceBytes, temporalAlgorithm);
         this.spatial = new CudaSpatialConv(backend, workspaceBytes);
+        this.fft = new CudaFftConv(backend);
     }
 
     /** These ops with another temporal algorithm and workspace budget (tests force chunking; benchmarks compare algorithms). */
@@ -107,22 +111,21 @@ final class CudaConv implements ConvOps {
         spatial.accGradParameters(input, gradOutput, g, gradWeight, gradBias);
     }
 
-    // ---- spatial, FFT: the one place CudaFftConv plugs in ---------------------------------------
-
-    private static UnsupportedOperationException fftNotHere() {
-        return new UnsupportedOperationException("FFT convolution is not implemented on the CUDA backend in this build "
-                + "(CudaFftConv is wired in separately); use the direct spatialForward/spatialBackward* ops or AutoSpatialConvolution, "
-                + "which falls back to direct");
-    }
+    // ---- spatial, FFT ---------------------------------------------------------------------------
 
     @Override
     public void fftSpatialForward(Tensor input, Tensor weight, Tensor bias, ConvGeometry g, Tensor output) {
-        throw fftNotHere();
+        fft.forward(input, weight, bias, g, output);
     }
 
     @Override
     public void fftSpatialBackward(Tensor input, Tensor weight, Tensor gradOutput, ConvGeometry g,
                                    Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
-        throw fftNotHere();
+        fft.backward(input, weight, gradOutput, g, gradInput, gradWeight, gradBias);
+    }
+
+    @Override
+    public FftConvWorkspace newFftWorkspace() {
+        return fft.newWorkspace();
     }
 }

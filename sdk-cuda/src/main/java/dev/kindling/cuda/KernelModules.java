@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KernelModules {
 
     static final String RESOURCE_DIR = "/dev/kindling/cuda/ptx/";
-    static final List<String> MODULES = List.of("blas", "elementwise", "embedding", "optim", "hsm", "pooling", "quantize", "conv");
+    static final List<String> MODULES = List.of("blas", "elementwise", "embedding", "optim", "hsm", "pooling", "quantize", "conv",
+            "fftconv");
 
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();

@@ -117,6 +117,9 @@ public final class GpuBenchmark {
         if (only.isEmpty() || only.contains("dconv")) {
             ConvBenchmark.directSpatial(cuda, timer);
         }
+        if (only.isEmpty() || only.contains("fftconv")) {
+            FftConvGpuBenchmark.run(cuda, timer, only.contains("fftconv"));
+        }
         System.out.println("allocator: " + cuda.memoryStats(GPU));
     }
 

@@ -37,4 +37,13 @@ public interface ConvOps {
      */
     void fftSpatialBackward(Tensor input, Tensor weight, Tensor gradOutput, ConvGeometry g,
                             Tensor gradInput, Tensor gradWeight, Tensor gradBias);
+
+    /**
+     * A new per-module workspace for the FFT convolution of training steps: it keeps the input and weight
+     * spectra from forward for backward, and caches plans and buffers per shape (see
+     * {@link FftConvWorkspace}). Backends that keep nothing get one that calls the stateless ops.
+     */
+    default FftConvWorkspace newFftWorkspace() {
+        return new StatelessFftWorkspace(this);
+    }
 }

@@ -3,6 +3,7 @@ package dev.kindling.core.backend.cpu;
 import dev.kindling.core.backend.BlasOps;
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.FftConvWorkspace;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -224,5 +225,10 @@ final class CpuConv implements ConvOps {
     public void fftSpatialBackward(Tensor input, Tensor weight, Tensor gradOutput, ConvGeometry g,
                                    Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
         fft.backward(input, weight, gradOutput, g, gradInput, gradWeight, gradBias);
+    }
+
+    @Override
+    public FftConvWorkspace newFftWorkspace() {
+        return fft.newWorkspace();
     }
 }

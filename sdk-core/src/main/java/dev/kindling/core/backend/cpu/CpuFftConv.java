@@ -1,6 +1,7 @@
 package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.backend.ConvGeometry;
+import dev.kindling.core.backend.FftConvWorkspace;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -24,6 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * reaches a kept element in any of the three passes. Each Σ is a complex GEMM per frequency; all
  * frequencies are done together by {@link SpectralKernels#complexProducts}, vectorized across
  * frequencies. Spectrum buffers come from a pool keyed by shape and are reused across calls.
+ *
+ * <p>Called through a {@link CpuFftWorkspace}, forward leaves the input and weight spectra in the
+ * workspace and backward reuses them, so a training step runs 6 batched transforms instead of 8.
  */
 final class CpuFftConv {
 
@@ -32,14 +36,14 @@ final class CpuFftConv {
 
     private final SpectralKernels kernels;
     private final Map<Long, RealFft2d> plans = new ConcurrentHashMap<>();
-    private final Map<Long, ConcurrentLinkedDeque<Workspace>> pool = new ConcurrentHashMap<>();
+    private final Map<Long, ConcurrentLinkedDeque<Buffers>> pool = new ConcurrentHashMap<>();
 
     CpuFftConv(SpectralKernels kernels) {
         this.kernels = kernels;
     }
 
-    /** Spectrum buffers for one call: input, weight, gradOutput/output products, and a products buffer. */
-    private static final class Workspace {
+    /** Pooled spectrum buffers for one call: input, weight, gradOutput and products. */
+    private static final class Buffers {
         float[] x = new float[0], w = new float[0], g = new float[0], p = new float[0];
 
         static float[] ensure(float[] a, long n) {
@@ -53,17 +57,17 @@ final class CpuFftConv {
         return plans.computeIfAbsent(((long) sh << 32) | sw, k -> new RealFft2d(sh, sw, kernels));
     }
 
-    private Workspace acquire(RealFft2d plan) {
-        ConcurrentLinkedDeque<Workspace> q = pool.get(key(plan));
-        Workspace ws = q == null ? null : q.pollFirst();
-        return ws != null ? ws : new Workspace();
+    private Buffers acquire(RealFft2d plan) {
+        ConcurrentLinkedDeque<Buffers> q = pool.get(key(plan));
+        Buffers buf = q == null ? null : q.pollFirst();
+        return buf != null ? buf : new Buffers();
     }
 
-    private void release(RealFft2d plan, Workspace ws) {
-        ConcurrentLinkedDeque<Workspace> q = pool.computeIfAbsent(key(plan), k -> new ConcurrentLinkedDeque<>());
-        // Keep no more idle workspaces than threads that could use them at once.
+    private void release(RealFft2d plan, Buffers buf) {
+        ConcurrentLinkedDeque<Buffers> q = pool.computeIfAbsent(key(plan), k -> new ConcurrentLinkedDeque<>());
+        // Keep no more idle buffer sets than threads that could use them at once.
         if (q.size() < Math.max(1, ForkJoinPool.getCommonPoolParallelism())) {
-            q.offerFirst(ws);
+            q.offerFirst(buf);
         }
     }
 
@@ -72,54 +76,97 @@ final class CpuFftConv {
     }
 
     void forward(Tensor input, Tensor weight, Tensor bias, ConvGeometry g, Tensor output) {
-        int batch = input.size(0), ch = input.size(1), nOut = weight.size(0);
-        RealFft2d plan = plan(input, g);
-        int ps = plan.planeStride();
-        Workspace ws = acquire(plan);
-        try {
-            ws.x = Workspace.ensure(ws.x, (long) batch * ch * ps);
-            ws.w = Workspace.ensure(ws.w, (long) nOut * ch * ps);
-            ws.p = Workspace.ensure(ws.p, (long) batch * nOut * ps);
-            transformInput(plan, input, g, ws.x);
-            transformPlanes(plan, weight, ws.w);
-            products(plan, batch, nOut, ch, ws.x, 0, ch, 1, false, ws.w, 0, ch, 1, true, ws.p, nOut, 1);
-            int oh = output.size(2), ow = output.size(3);
-            invert(plan, ws.p, batch * nOut, 0, oh, 0, ow, output, false);
-            if (bias != null) {
-                addBias(output, bias);
-            }
-        } finally {
-            release(plan, ws);
-        }
+        forward(input, weight, bias, g, output, null);
     }
 
     void backward(Tensor input, Tensor weight, Tensor gradOutput, ConvGeometry g,
                   Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        backward(input, weight, gradOutput, g, gradInput, gradWeight, gradBias, null);
+    }
+
+    FftConvWorkspace newWorkspace() {
+        return new CpuFftWorkspace(this);
+    }
+
+    /** Forward; with a workspace ({@code kept} non-null) the input and weight spectra are left in it for backward. */
+    void forward(Tensor input, Tensor weight, Tensor bias, ConvGeometry g, Tensor output, CpuFftWorkspace kept) {
+        int batch = input.size(0), ch = input.size(1), nOut = weight.size(0);
+        RealFft2d plan = plan(input, g);
+        int ps = plan.planeStride();
+        Buffers buf = acquire(plan);
+        try {
+            long xn = (long) batch * ch * ps, wn = (long) nOut * ch * ps;
+            float[] x = kept != null ? kept.inputSpectra(xn) : (buf.x = Buffers.ensure(buf.x, xn));
+            float[] w = kept != null ? kept.weightSpectra(wn) : (buf.w = Buffers.ensure(buf.w, wn));
+            buf.p = Buffers.ensure(buf.p, (long) batch * nOut * ps);
+            transformInput(plan, input, g, x);
+            transformPlanes(plan, weight, w);
+            products(plan, batch, nOut, ch, x, 0, ch, 1, false, w, 0, ch, 1, true, buf.p, nOut, 1);
+            int oh = output.size(2), ow = output.size(3);
+            invert(plan, buf.p, batch * nOut, 0, oh, 0, ow, output, false);
+            if (bias != null) {
+                addBias(output, bias);
+            }
+            if (kept != null) {
+                kept.keep(input, weight, g, plan);
+                kept.counted(3);
+            }
+        } finally {
+            release(plan, buf);
+        }
+    }
+
+    /**
+     * Both backward passes from one gradOutput transform. With a workspace, the input and weight spectra it
+     * kept from forward are used when they came from these tensors (and recomputed when not), then dropped.
+     */
+    void backward(Tensor input, Tensor weight, Tensor gradOutput, ConvGeometry g,
+                  Tensor gradInput, Tensor gradWeight, Tensor gradBias, CpuFftWorkspace kept) {
         int batch = input.size(0), ch = input.size(1), h = input.size(2), w = input.size(3), nOut = weight.size(0);
         RealFft2d plan = plan(input, g);
         int ps = plan.planeStride();
-        Workspace ws = acquire(plan);
+        Buffers buf = acquire(plan);
+        int transforms = 0;
         try {
-            ws.g = Workspace.ensure(ws.g, (long) batch * nOut * ps);
-            transformPlanes(plan, gradOutput, ws.g);
+            buf.g = Buffers.ensure(buf.g, (long) batch * nOut * ps);
+            transformPlanes(plan, gradOutput, buf.g);
+            transforms++;
             if (gradInput != null) {
-                ws.w = Workspace.ensure(ws.w, (long) nOut * ch * ps);
-                ws.p = Workspace.ensure(ws.p, (long) batch * ch * ps);
-                transformPlanes(plan, weight, ws.w);
+                float[] wSpec;
+                if (kept != null && kept.holdsWeight(weight, plan)) {
+                    wSpec = kept.keptWeight();
+                } else {
+                    wSpec = buf.w = Buffers.ensure(buf.w, (long) nOut * ch * ps);
+                    transformPlanes(plan, weight, wSpec);
+                    transforms++;
+                }
+                buf.p = Buffers.ensure(buf.p, (long) batch * ch * ps);
                 // Σ_o G(b, o) · W(o, c): m = b, n = c, k = o.
-                products(plan, batch, ch, nOut, ws.g, 0, nOut, 1, false, ws.w, 0, 1, ch, false, ws.p, ch, 1);
-                invert(plan, ws.p, batch * ch, g.padH(), h, g.padW(), w, gradInput, false);
+                products(plan, batch, ch, nOut, buf.g, 0, nOut, 1, false, wSpec, 0, 1, ch, false, buf.p, ch, 1);
+                invert(plan, buf.p, batch * ch, g.padH(), h, g.padW(), w, gradInput, false);
+                transforms++;
             }
             if (gradWeight != null) {
-                ws.x = Workspace.ensure(ws.x, (long) batch * ch * ps);
-                ws.p = Workspace.ensure(ws.p, (long) nOut * ch * ps);
-                transformInput(plan, input, g, ws.x);
+                float[] xSpec;
+                if (kept != null && kept.holdsInput(input, g, plan)) {
+                    xSpec = kept.keptInput();
+                } else {
+                    xSpec = buf.x = Buffers.ensure(buf.x, (long) batch * ch * ps);
+                    transformInput(plan, input, g, xSpec);
+                    transforms++;
+                }
+                buf.p = Buffers.ensure(buf.p, (long) nOut * ch * ps);
                 // Σ_b conj G(b, o) · X(b, c): m = o, n = c, k = b.
-                products(plan, nOut, ch, batch, ws.g, 0, 1, nOut, true, ws.x, 0, 1, ch, false, ws.p, ch, 1);
-                invert(plan, ws.p, nOut * ch, 0, g.kH(), 0, g.kW(), gradWeight, true);
+                products(plan, nOut, ch, batch, buf.g, 0, 1, nOut, true, xSpec, 0, 1, ch, false, buf.p, ch, 1);
+                invert(plan, buf.p, nOut * ch, 0, g.kH(), 0, g.kW(), gradWeight, true);
+                transforms++;
             }
         } finally {
-            release(plan, ws);
+            release(plan, buf);
+            if (kept != null) {
+                kept.forget();
+                kept.counted(transforms);
+            }
         }
         if (gradBias != null) {
             CpuConv.addBiasGradient(gradOutput, gradBias);

@@ -33,9 +33,15 @@ public final class AutoSpatialConvolution extends AbstractSpatialConvolution {
         return ConvAlgorithmTuner.choose(shape, batchedInput, weight.value(), bias.value());
     }
 
+    /** Training-mode FFT state (see {@link SpatialConvolutionFFT}); unused while the direct algorithm runs. */
+    private final FftWorkspaceHolder workspace = new FftWorkspaceHolder();
+
     @Override
     protected void computeForward(Tensor input, Tensor output) {
-        if (choice(input).algorithm() == ConvAlgorithm.FFT) {
+        boolean fft = choice(input).algorithm() == ConvAlgorithm.FFT;
+        if (fft && isTraining()) {
+            workspace.get(input).forward(input, weight.value(), bias.value(), geometry, output);
+        } else if (fft) {
             input.backend().conv().fftSpatialForward(input, weight.value(), bias.value(), geometry, output);
         } else {
             input.backend().conv().spatialForward(input, weight.value(), bias.value(), geometry, output);
@@ -44,11 +50,19 @@ public final class AutoSpatialConvolution extends AbstractSpatialConvolution {
 
     @Override
     protected void computeBackward(Tensor input, Tensor gradOutput, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
-        if (choice(input).algorithm() == ConvAlgorithm.FFT) {
+        boolean fft = choice(input).algorithm() == ConvAlgorithm.FFT;
+        if (fft && isTraining()) {
+            workspace.get(input).backward(input, weight.value(), gradOutput, geometry, gradInput, gradWeight, gradBias);
+        } else if (fft) {
             input.backend().conv().fftSpatialBackward(input, weight.value(), gradOutput, geometry, gradInput, gradWeight, gradBias);
         } else {
             input.backend().conv().spatialBackwardInput(gradOutput, weight.value(), geometry, gradInput);
             input.backend().conv().spatialAccGradParameters(input, gradOutput, geometry, gradWeight, gradBias);
         }
+    }
+
+    /** Frees the FFT spectra and buffers kept for training steps (nothing when the direct algorithm runs). */
+    public void releaseWorkspace() {
+        workspace.release();
     }
 }

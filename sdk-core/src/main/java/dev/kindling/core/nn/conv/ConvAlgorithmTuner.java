@@ -3,6 +3,7 @@ package dev.kindling.core.nn.conv;
 import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.ConvOps;
+import dev.kindling.core.backend.FftConvWorkspace;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Tensor;
 
@@ -59,7 +60,8 @@ public final class ConvAlgorithmTuner {
         ConvOps ops = backend.conv();
         int oh = g.outHeight(s.height()), ow = g.outWidth(s.width());
         Tensor out = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
-        Tensor gradOut = Tensor.zeros(input.device(), s.batch(), s.nOut(), oh, ow);
+        // Random, not zeros: a device may take shortcuts on zeros, and timings must reflect real data.
+        Tensor gradOut = Tensor.rand(new java.util.Random(oh * 31L + ow), -1f, 1f, s.batch(), s.nOut(), oh, ow).to(input.device());
         Tensor gradIn = input.zerosLike();
         Tensor gradW = weight.zerosLike();
         Tensor gradB = bias.zerosLike();
@@ -68,11 +70,14 @@ public final class ConvAlgorithmTuner {
             ops.spatialBackwardInput(gradOut, weight, g, gradIn);
             ops.spatialAccGradParameters(input, gradOut, g, gradW, gradB);
         };
-        Runnable fft = () -> {
-            ops.fftSpatialForward(input, weight, bias, g, out);
-            ops.fftSpatialBackward(input, weight, gradOut, g, gradIn, gradW, gradB);
-        };
-        return race(backend, input.device(), direct, fft);
+        // Timed as a training step runs it: through a workspace that keeps the forward's spectra.
+        try (FftConvWorkspace workspace = ops.newFftWorkspace()) {
+            Runnable fft = () -> {
+                workspace.forward(input, weight, bias, g, out);
+                workspace.backward(input, weight, gradOut, g, gradIn, gradW, gradB);
+            };
+            return race(backend, input.device(), direct, fft);
+        }
     }
 
     /**
