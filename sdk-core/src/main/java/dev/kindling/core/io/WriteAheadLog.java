@@ -114,6 +114,18 @@ public final class WriteAheadLog implements Closeable {
      * to a consumer in that order). Returns once the record is durably stored.
      */
     public long append(byte[] payload, java.util.function.LongConsumer onSequenced) throws IOException {
+        long seq = appendWithoutSync(payload, onSequenced);
+        awaitDurable(seq);
+        return seq;
+    }
+
+    /**
+     * Like {@link #append(byte[], java.util.function.LongConsumer)} but returns as soon as the record is
+     * written, before it is forced to disk: nothing may treat it as durable before {@link #awaitDurable}
+     * returned for its sequence. Lets a writer whose source is durable elsewhere (a stored batch job) share
+     * one {@code fsync} among many records instead of waiting for each.
+     */
+    public long appendWithoutSync(byte[] payload, java.util.function.LongConsumer onSequenced) throws IOException {
         if (payload.length > MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("WAL record of " + payload.length + " bytes exceeds the limit of " + MAX_RECORD_BYTES);
         }
@@ -150,7 +162,6 @@ public final class WriteAheadLog implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        awaitDurable(seq);
         return seq;
     }
 

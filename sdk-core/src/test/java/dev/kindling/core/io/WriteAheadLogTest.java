@@ -123,6 +123,29 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void unsyncedAppendsShareOneSyncAndKeepLogOrder() throws IOException {
+        List<Long> handedOver = new ArrayList<>();
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, 4096)) {
+            long last = 0;
+            for (int i = 1; i <= 100; i++) {
+                last = wal.appendWithoutSync(bytes("job " + i), handedOver::add);
+                assertEquals(i, last);
+            }
+            wal.awaitDurable(last);
+            assertEquals(101, wal.append(bytes("feedback")), "a synced append follows the unsynced ones");
+        }
+        assertEquals(100, handedOver.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i + 1, handedOver.get(i), "sequences are handed over in log order");
+        }
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, 4096)) {
+            List<String> all = replayAll(wal, 0);
+            assertEquals(101, all.size());
+            assertEquals("100:job 100", all.get(99));
+        }
+    }
+
+    @Test
     void badUseIsRejected() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> WriteAheadLog.open(dir, 10));
         WriteAheadLog wal = WriteAheadLog.open(dir, 4096);

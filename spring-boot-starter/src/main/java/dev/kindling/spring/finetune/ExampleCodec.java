@@ -10,19 +10,45 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The write-ahead-log form of an example: version byte, text, label count, labels (UTF-8, length-prefixed). */
+/**
+ * The write-ahead-log form of an example. Strings are UTF-8, prefixed by their byte length (int).
+ * <ul>
+ *   <li>version 1 (feedback, and every record written before jobs were durable): byte 1, text, label
+ *   count (unsigned short), labels;</li>
+ *   <li>version 2 (an example of a batch job): byte 2, job id, index in the job (long), then text, label
+ *   count and labels as in version 1.</li>
+ * </ul>
+ * Both decode forever: a log written by an older release replays unchanged.
+ */
 final class ExampleCodec {
 
-    private static final byte VERSION = 1;
+    static final byte FEEDBACK = 1;
+    static final byte JOB_EXAMPLE = 2;
+
+    /** A decoded record: the example and, for a job's example, where in the job it comes from (else null). */
+    record Logged(LabelledExample example, JobPosition position) {
+    }
 
     private ExampleCodec() {
     }
 
+    /** A feedback example (version 1). */
     static byte[] encode(LabelledExample e) {
+        return encode(e, null);
+    }
+
+    /** Version 2 when {@code position} is given, else version 1. */
+    static byte[] encode(LabelledExample e, JobPosition position) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(e.text().length() + 32);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(e.text().length() + 64);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
+            if (position == null) {
+                out.writeByte(FEEDBACK);
+            } else {
+                out.writeByte(JOB_EXAMPLE);
+                writeString(out, position.jobId());
+                out.writeLong(position.index());
+            }
             writeString(out, e.text());
             out.writeShort(e.labels().size());
             for (String l : e.labels()) {
@@ -35,11 +61,21 @@ final class ExampleCodec {
         }
     }
 
+    /** The example alone, whatever the version. */
     static LabelledExample decode(byte[] data) {
+        return decodeLogged(data).example();
+    }
+
+    static Logged decodeLogged(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte v = in.readByte();
-            if (v != VERSION) {
-                throw new IllegalStateException("unknown example record version " + v);
+            JobPosition position = null;
+            if (v == JOB_EXAMPLE) {
+                String job = readString(in);
+                position = new JobPosition(job, in.readLong());
+            } else if (v != FEEDBACK) {
+                throw new IllegalStateException("unknown example record version " + v + " in the write-ahead log (this release reads "
+                        + FEEDBACK + " and " + JOB_EXAMPLE + ")");
             }
             String text = readString(in);
             int n = in.readUnsignedShort();
@@ -47,9 +83,12 @@ final class ExampleCodec {
             for (int i = 0; i < n; i++) {
                 labels.add(readString(in));
             }
-            return new LabelledExample(text, labels);
-        } catch (IOException ex) {
-            throw new IllegalStateException("malformed example record in the write-ahead log", ex);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " unexpected bytes after the labels");
+            }
+            return new Logged(new LabelledExample(text, labels), position);
+        } catch (IOException | IllegalArgumentException ex) {
+            throw new IllegalStateException("malformed example record in the write-ahead log: " + ex.getMessage(), ex);
         }
     }
 

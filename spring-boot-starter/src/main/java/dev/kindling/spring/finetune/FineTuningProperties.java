@@ -36,6 +36,9 @@ public class FineTuningProperties {
     /** Largest fine-tuning job file, in bytes. */
     private long maxJobBytes = 256L * 1024 * 1024;
 
+    /** Jobs kept for status queries (with their stored records); beyond it the oldest finished ones are forgotten and deleted. */
+    private int finishedJobsKept = 1000;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -108,6 +111,14 @@ public class FineTuningProperties {
         this.maxJobBytes = maxJobBytes;
     }
 
+    public int getFinishedJobsKept() {
+        return finishedJobsKept;
+    }
+
+    public void setFinishedJobsKept(int finishedJobsKept) {
+        this.finishedJobsKept = finishedJobsKept;
+    }
+
     /** Fails with a message naming the bad setting. */
     void validate() {
         if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
@@ -119,6 +130,9 @@ public class FineTuningProperties {
         }
         if (maxBatchDelay.isNegative() || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("kindling.fine-tuning durations must be positive");
+        }
+        if (finishedJobsKept < 1) {
+            throw new IllegalArgumentException("kindling.fine-tuning.finished-jobs-kept must be at least 1, got " + finishedJobsKept);
         }
     }
 }

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -20,15 +22,21 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Fine-tuning of one model. An accepted example is appended to the write-ahead log (durably) before
  * {@link #submit} returns, handed to the training queue in log order, trained in micro-batches by one
- * worker thread, and periodically checkpointed together with the log position it covers; the log is
- * then trimmed. On start, examples the last checkpoint does not contain are replayed from the log, so
- * an acknowledged example is applied exactly once even across crashes.
+ * worker thread once it is durable, and periodically checkpointed together with the log position it
+ * covers; the log is then trimmed. On start, examples the last checkpoint does not contain are replayed
+ * from the log, so an acknowledged example is applied exactly once even across crashes.
+ *
+ * <p>A batch job's examples ({@link #offerJobExample}) are logged with their {@link JobPosition}; each
+ * update records, per job, the highest index it applied ({@link ServedModel#jobProgress}), and checkpoints
+ * store that with the model. After replaying the log on start the model therefore holds exactly a prefix
+ * of each job, and {@link #jobApplied} says where the job resumes.
  */
 public final class ModelFineTuner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelFineTuner.class);
 
-    private record Pending(long sequence, LabelledExample example) {
+    /** A logged example waiting to be trained; {@code position} is null for feedback. */
+    private record Pending(long sequence, LabelledExample example, JobPosition position) {
     }
 
     /** Observers of applied updates (metrics). */
@@ -48,6 +56,7 @@ public final class ModelFineTuner implements AutoCloseable {
     private final Thread worker;
     private final Thread checkpointer;
     private volatile boolean running = true;
+    private volatile boolean halted;
     private volatile double lastLoss = Double.NaN;
     private volatile long checkpointedVersion;
 
@@ -69,20 +78,21 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
     private boolean replay() throws IOException {
-        List<LabelledExample> batch = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>();
         long[] last = {0};
         long[] count = {0};
         wal.replay(model.appliedSequence(), (seq, payload) -> {
-            batch.add(ExampleCodec.decode(payload));
+            ExampleCodec.Logged logged = ExampleCodec.decodeLogged(payload);
+            batch.add(new Pending(seq, logged.example(), logged.position()));
             last[0] = seq;
             count[0]++;
             if (batch.size() >= properties.getBatchSize()) {
-                model.update(List.copyOf(batch), properties.getLearningRate(), seq);
+                apply(batch);
                 batch.clear();
             }
         });
         if (!batch.isEmpty()) {
-            model.update(List.copyOf(batch), properties.getLearningRate(), last[0]);
+            apply(batch);
         }
         if (count[0] > 0) {
             log.info("model {}: replayed {} examples from the write-ahead log (up to sequence {})", model.name(), count[0], last[0]);
@@ -107,25 +117,45 @@ public final class ModelFineTuner implements AutoCloseable {
         return append(example);
     }
 
-    /** Like {@link #submit} but waits up to {@code timeout} for queue space (batch jobs). */
-    long submitWaiting(LabelledExample example, Duration timeout) throws InterruptedException {
+    /**
+     * Logs an example of a batch job and queues it for training, waiting up to {@code timeout} for queue
+     * space; returns its log sequence, or -1 when the queue stayed full (nothing was logged then). Does not
+     * wait for the record to be forced to disk: the job's examples are stored already, nothing is trained
+     * before it is durable, and were it lost in a crash the job would resume at it ({@link #jobApplied}).
+     */
+    long offerJobExample(LabelledExample example, JobPosition position, Duration timeout) throws InterruptedException {
         checkHealthy();
         if (!capacity.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new FineTuningBusyException("fine-tuning queue of model '" + model.name() + "' stayed full for " + timeout, retryAfter());
+            return -1;
         }
-        return append(example);
+        return append(example, position, false);
+    }
+
+    /** How many of job {@code jobId}'s examples the model holds: it resumes at that index. */
+    public long jobApplied(String jobId) {
+        return model.jobProgress(jobId) + 1;
+    }
+
+    /** Stops tracking a finished job's progress (its record holds the outcome). */
+    void forgetJob(String jobId) {
+        model.forgetJobProgress(jobId);
     }
 
     private long append(LabelledExample example) {
-        byte[] payload = ExampleCodec.encode(example);
+        return append(example, null, true);
+    }
+
+    private long append(LabelledExample example, JobPosition position, boolean sync) {
+        byte[] payload = ExampleCodec.encode(example, position);
         // Handed to the queue in log order while the log is locked; the worker trains it only once it is
         // durable (see trainLoop), and then frees its queue slot.
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            long seq = wal.append(payload, s -> {
-                queue.add(new Pending(s, example));
+            java.util.function.LongConsumer enqueue = s -> {
+                queue.add(new Pending(s, example, position));
                 queued.set(true);
-            });
+            };
+            long seq = sync ? wal.append(payload, enqueue) : wal.appendWithoutSync(payload, enqueue);
             acknowledged.incrementAndGet();
             return seq;
         } catch (IOException | RuntimeException e) {
@@ -140,7 +170,7 @@ public final class ModelFineTuner implements AutoCloseable {
         return Duration.ofSeconds(1);
     }
 
-    private void checkHealthy() {
+    void checkHealthy() {
         Throwable f = failure.get();
         if (f != null) {
             throw new IllegalStateException("fine-tuning of model '" + model.name() + "' stopped after a failure: " + f, f);
@@ -153,7 +183,7 @@ public final class ModelFineTuner implements AutoCloseable {
     private void trainLoop() {
         List<Pending> batch = new ArrayList<>(properties.getBatchSize());
         long delayNanos = properties.getMaxBatchDelay().toNanos();
-        while (running || !queue.isEmpty()) {
+        while (!halted && (running || !queue.isEmpty())) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -169,10 +199,10 @@ public final class ModelFineTuner implements AutoCloseable {
                     }
                     batch.add(next);
                 }
-                // Never train what is not on disk: if forcing the log failed, its writers were told so.
+                // Never train what is not on disk: if forcing the log failed, its writers were told so. (A checkpoint
+                // holding a record the log then lost would also give its sequence number to the next record.)
                 wal.awaitDurable(batch.get(batch.size() - 1).sequence());
-                List<LabelledExample> examples = batch.stream().map(Pending::example).toList();
-                ServedModel.UpdateResult r = model.update(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence());
+                ServedModel.UpdateResult r = apply(batch);
                 lastLoss = r.meanLoss();
                 capacity.release(batch.size());
                 batch.clear();
@@ -189,6 +219,19 @@ public final class ModelFineTuner implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Trains one batch (in log order) and records the log position and each job's progress it reaches. */
+    private ServedModel.UpdateResult apply(List<Pending> batch) {
+        List<LabelledExample> examples = new ArrayList<>(batch.size());
+        Map<String, Long> jobMarks = new HashMap<>();
+        for (Pending p : batch) {
+            examples.add(p.example());
+            if (p.position() != null) {
+                jobMarks.merge(p.position().jobId(), p.position().index(), Math::max);
+            }
+        }
+        return model.update(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence(), jobMarks);
     }
 
     private void checkpointLoop() {
@@ -275,10 +318,16 @@ public final class ModelFineTuner implements AutoCloseable {
         }
     }
 
-    /** Stops the threads without training the queue, checkpointing or closing the log, as a crash would. */
-    void halt() {
+    /**
+     * Stops the threads without training the queue, checkpointing or closing the log, as a crash would
+     * (tests); returns once they stopped, so that a new fine-tuner may open the same directory.
+     */
+    void halt() throws InterruptedException {
+        halted = true;
         running = false;
         worker.interrupt();
         checkpointer.interrupt();
+        worker.join();
+        checkpointer.join();
     }
 }

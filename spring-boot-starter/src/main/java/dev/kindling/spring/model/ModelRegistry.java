@@ -66,7 +66,7 @@ public final class ModelRegistry {
         if (snapshot.isPresent()) {
             CheckpointStore.Snapshot s = snapshot.get();
             model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(s.modelFile(), settings.getInputTable())));
-            model.restore(s.walSequence(), s.examplesApplied(), s.version());
+            model.restore(s.walSequence(), s.examplesApplied(), s.version(), s.jobProgress());
             log.info("model {}: loaded fine-tuning checkpoint {} (log sequence {}, version {})", name, s.modelFile(), s.walSequence(),
                     s.version());
         } else if (settings.getCheckpoint() != null && Files.exists(settings.getCheckpoint())) {

@@ -12,6 +12,9 @@ import dev.kindling.spring.finetune.LabelledExample;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -47,6 +50,12 @@ public final class ServedModel {
     private volatile CachedEmbeddingTable rowCache;
     private volatile long appliedSequence;
     private volatile long examplesApplied;
+    /**
+     * Per unfinished batch job, the highest index of its examples in the model. Changed only with the
+     * updates that apply those examples (under {@link #mutation}), so a checkpoint records it consistently
+     * with the parameters: a job resumes after exactly what the restored model holds.
+     */
+    private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
 
     public ServedModel(String name, KindlingModelProperties.Model settings, TextClassifier classifier) {
         this.name = name;
@@ -82,6 +91,28 @@ public final class ServedModel {
     /** Examples applied since the model was created (persisted in checkpoints). */
     public long examplesApplied() {
         return examplesApplied;
+    }
+
+    /** The highest index of batch job {@code jobId}'s examples in the model, or -1 when it holds none (or forgot the job). */
+    public long jobProgress(String jobId) {
+        return jobProgress.getOrDefault(jobId, -1L);
+    }
+
+    /** The jobs whose progress the model tracks. */
+    public Set<String> jobsInProgress() {
+        return Set.copyOf(jobProgress.keySet());
+    }
+
+    /**
+     * Stops tracking a job (it finished and its outcome is recorded elsewhere); later checkpoints leave it out.
+     */
+    public void forgetJobProgress(String jobId) {
+        mutation.lock();
+        try {
+            jobProgress.remove(jobId);
+        } finally {
+            mutation.unlock();
+        }
     }
 
     /** The classifier in force (for read-only inspection; do not train it directly). */
@@ -143,6 +174,14 @@ public final class ServedModel {
      * new version. Not thread-safe against itself: one fine-tuning loop per model calls it.
      */
     public UpdateResult update(List<LabelledExample> examples, float lr, long lastSequence) {
+        return update(examples, lr, lastSequence, Map.of());
+    }
+
+    /**
+     * {@link #update(List, float, long)} for examples of which some come from batch jobs: {@code jobMarks}
+     * maps each such job to the highest index of its examples in this batch, recorded with the update.
+     */
+    public UpdateResult update(List<LabelledExample> examples, float lr, long lastSequence, Map<String, Long> jobMarks) {
         List<List<String>> tokens = new ArrayList<>(examples.size());
         List<List<String>> labels = new ArrayList<>(examples.size());
         String prefix = labelPrefix();
@@ -158,6 +197,7 @@ public final class ServedModel {
                 appliedSequence = lastSequence;
             }
             examplesApplied += examples.size();
+            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
             long v = version.incrementAndGet();
             CachedEmbeddingTable cache = rowCache;
             if (cache != null) {
@@ -172,11 +212,18 @@ public final class ServedModel {
 
     /** Restores counters from a checkpoint (startup). */
     public void restore(long sequence, long examples, long fromVersion) {
+        restore(sequence, examples, fromVersion, Map.of());
+    }
+
+    /** Restores counters and job progress from a checkpoint (startup). */
+    public void restore(long sequence, long examples, long fromVersion, Map<String, Long> jobs) {
         mutation.lock();
         lock.writeLock().lock();
         try {
             appliedSequence = sequence;
             examplesApplied = examples;
+            jobProgress.clear();
+            jobProgress.putAll(jobs);
             version.set(Math.max(1, fromVersion));
         } finally {
             lock.writeLock().unlock();
@@ -212,7 +259,7 @@ public final class ServedModel {
         mutation.lock();
         try {
             TextClassifier c = classifier;
-            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get());
+            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress));
         } finally {
             mutation.unlock();
         }
