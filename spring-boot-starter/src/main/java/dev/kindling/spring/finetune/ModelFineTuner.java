@@ -57,6 +57,8 @@ public final class ModelFineTuner implements AutoCloseable {
     private final Thread checkpointer;
     private volatile boolean running = true;
     private volatile boolean halted;
+    /** A finished job's progress was dropped since the last checkpoint, which still lists it. */
+    private volatile boolean jobsForgotten;
     private volatile double lastLoss = Double.NaN;
     private volatile long checkpointedVersion;
 
@@ -136,9 +138,12 @@ public final class ModelFineTuner implements AutoCloseable {
         return model.jobProgress(jobId) + 1;
     }
 
-    /** Stops tracking a finished job's progress (its record holds the outcome). */
+    /** Stops tracking a finished job's progress (its record holds the outcome); the next checkpoint leaves it out. */
     void forgetJob(String jobId) {
-        model.forgetJobProgress(jobId);
+        if (model.jobProgress(jobId) >= 0) {
+            model.forgetJobProgress(jobId);
+            jobsForgotten = true;
+        }
     }
 
     private long append(LabelledExample example) {
@@ -243,17 +248,27 @@ public final class ModelFineTuner implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {
+                if (!running) {
+                    return;   // interrupted mid-write by close(), which checkpoints itself
+                }
                 log.warn("checkpoint of model {} failed; will retry", model.name(), t);
             }
         }
     }
 
-    /** Writes a checkpoint when the model changed since the last one, then trims the log. */
+    /** Writes a checkpoint when the model (or the set of jobs it tracks) changed since the last one, then trims the log. */
     public synchronized void checkpointIfChanged() throws IOException {
-        if (model.version() == checkpointedVersion) {
+        if (model.version() == checkpointedVersion && !jobsForgotten) {
             return;
         }
-        CheckpointStore.Snapshot s = model.checkpoint(checkpoints);
+        jobsForgotten = false;
+        CheckpointStore.Snapshot s;
+        try {
+            s = model.checkpoint(checkpoints);
+        } catch (IOException | RuntimeException e) {
+            jobsForgotten = true;
+            throw e;
+        }
         checkpointedVersion = s.version();
         wal.truncateThrough(s.walSequence());
     }
