@@ -92,7 +92,7 @@ final class JobExamplesFile {
             }
             return examples;
         } catch (EOFException e) {
-            throw new JobFormatException(file + " is truncated", e);
+            throw new JobFormatException(file + " is truncated or damaged: it ends before its checksum", e);
         }
     }
 }
