@@ -205,8 +205,10 @@ public final class FineTuningService implements AutoCloseable {
                 return;
             }
             job.started(resumeAt);
-            // Leave the other half of the queue to feedback, so a big job does not turn live feedback away (429).
-            long inFlightLimit = Math.max(properties.getBatchSize(), properties.getQueueCapacity() / 2);
+            // A few batches ahead of training keep it busy. Bounded so that a big job neither turns live feedback
+            // away (429: at most half the queue) nor puts thousands of examples ahead of it (fine-tuning lag).
+            long inFlightLimit = Math.max(properties.getBatchSize(),
+                    Math.min(properties.getQueueCapacity() / 2, 16L * properties.getBatchSize()));
             long next = resumeAt;
             while (next < total && !job.cancelRequested() && !stopping) {
                 if (next - tuner.jobApplied(id) >= inFlightLimit) {
