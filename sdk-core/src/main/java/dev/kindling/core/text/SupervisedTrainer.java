@@ -1,8 +1,8 @@
 package dev.kindling.core.text;
 
+import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
-import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -179,7 +179,7 @@ public final class SupervisedTrainer {
 
         void work(int threadId) {
             int d = model.dim();
-            OutputLayer out = model.output();
+            ThreadTrainer trainer = model.output().threadTrainer(Integer.getInteger("kindling.publishEvery", 32));
             Tensor in = model.inputTable();
             MemorySegment ins = in.segment();
             long inOff = in.offset();
@@ -199,7 +199,7 @@ public final class SupervisedTrainer {
                 int[] ls = labels[i];
                 target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
                 model.hidden(r, hs, 0);
-                out.trainStepUnchecked(h, targetIds, lr, grad, loss);
+                trainer.step(h, targetIds, lr, grad, loss);
                 float a = -lr / r.length;
                 for (int row : r) {
                     KERNELS.axpy(a, gs, 0, ins, inOff + (long) row * d, d);
@@ -219,6 +219,7 @@ public final class SupervisedTrainer {
                     i = 0;
                 }
             }
+            trainer.flush();
             processed.addAndGet(sinceUpdate);
             lossSum[threadId] = localLoss;
             lossCount[threadId] = localCount;
