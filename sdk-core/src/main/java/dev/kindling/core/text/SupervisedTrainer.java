@@ -32,9 +32,10 @@ public final class SupervisedTrainer {
     /**
      * How many examples a thread trains on its own copy of the two-level HSM's cluster layer before it publishes
      * its changes (see {@link dev.kindling.core.hsm.HierarchicalSoftmax#threadTrainer}). Every example writes all
-     * cluster rows, so with the rows shared directly two threads ran no faster than one (WordNet, 2 threads:
-     * 268k → 470k words/s/thread with this copy); 32 bounds the staleness to a few dozen examples per thread,
-     * where P@1 did not move (128 was no more accurate and hardly faster).
+     * cluster rows, so with the rows shared directly two threads ran no faster than one (WordNet -loss hsm, 2
+     * threads on 2 cores: ~265k words/s/thread, against ~560k for one thread; ~400k with this copy alone). 32
+     * keeps the staleness to a few dozen examples per thread with P@1 where it was (0.266–0.271); 8 published
+     * too often to gain, 128 was only slightly faster and means staler weights with many threads.
      */
     static final int CLUSTER_PUBLISH_EVERY = 32;
 
