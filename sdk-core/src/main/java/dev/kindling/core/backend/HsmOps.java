@@ -41,6 +41,17 @@ public interface HsmOps {
      */
     void trainStep(HsmTables t, Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut);
 
+    /**
+     * A training thread's own direct-update trainer over {@code t}, for Hogwild training ({@code publishEvery}
+     * &ge; 1, checked by the caller). The default applies {@link #trainStep} to every example, so nothing is
+     * ever pending. A backend may instead keep the cluster layer, which every example of every thread writes
+     * in full, in a per-thread copy and publish its changes to the shared one every {@code publishEvery}
+     * examples (see the CPU backend); the trainer must then be flushed at the end.
+     */
+    default ThreadTrainer threadTrainer(HsmTables t, int publishEvery) {
+        return (ThreadTrainer.Direct) (input, targets, lr, gradInput, lossOut) -> trainStep(t, input, targets, lr, gradInput, lossOut);
+    }
+
     /** Row-sparse gradients of the class weights (N × d) and class biases (N × 1). */
     record ClassGradients(RowSparse weight, RowSparse bias) {
     }

@@ -2,6 +2,7 @@ package dev.kindling.core.hsm;
 
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.HsmTables;
+import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.nn.Criterion;
 import dev.kindling.core.nn.Module;
 import dev.kindling.core.nn.Parameter;
@@ -183,6 +184,51 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
     public void trainStepUnchecked(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         HsmTables t = tables;
         ops(t).trainStep(t, input, targets, lr, gradInput, lossOut);
+    }
+
+    /**
+     * A Hogwild thread's trainer: on the CPU it trains its own copy of the cluster layer (which every example
+     * writes in full) and adds its changes to the shared one every {@code publishEvery} examples and at
+     * {@link ThreadTrainer#flush}, so that threads stop contending for the cluster rows; the class layer is
+     * updated in place. One trainer alone is exact SGD, as {@link #trainStep}. Backends without such a trainer
+     * apply {@link #trainStep} directly. The trainer must be flushed before {@link #addClasses}; using it after
+     * the model grew is an error.
+     */
+    @Override
+    public ThreadTrainer threadTrainer(int publishEvery) {
+        ThreadTrainer.requirePublishEvery(publishEvery);
+        HsmTables t = tables;
+        return new TablesBoundTrainer(t, ops(t).threadTrainer(t, publishEvery));
+    }
+
+    /** A backend trainer that refuses to run once the HSM's tables changed under it (classes were added). */
+    private final class TablesBoundTrainer implements ThreadTrainer {
+        private final HsmTables bound;
+        private final ThreadTrainer inner;
+
+        TablesBoundTrainer(HsmTables bound, ThreadTrainer inner) {
+            this.bound = bound;
+            this.inner = inner;
+        }
+
+        @Override
+        public void step(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
+            requireSameTables();
+            inner.step(input, targets, lr, gradInput, lossOut);
+        }
+
+        @Override
+        public void flush() {
+            requireSameTables();
+            inner.flush();
+        }
+
+        private void requireSameTables() {
+            if (tables != bound) {
+                throw new IllegalStateException("this HSM thread trainer was opened before classes were added; flush it before"
+                        + " addClasses and open a new one");
+            }
+        }
     }
 
     /** log p(classes[b] | input[b]) for each row, [batch]. */

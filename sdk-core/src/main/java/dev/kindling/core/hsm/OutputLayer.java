@@ -1,5 +1,6 @@
 package dev.kindling.core.hsm;
 
+import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -25,6 +26,17 @@ public interface OutputLayer {
 
     /** {@link #trainStep} without argument checks, for trainers that validated their data once. */
     void trainStepUnchecked(Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut);
+
+    /**
+     * A training thread's own handle on the direct-update step, for Hogwild trainers: each thread takes one and
+     * flushes it when done. A layer may keep updates of weights that every example writes in the thread for up
+     * to {@code publishEvery} examples (&ge; 1) before publishing them; the default applies every step at once
+     * with {@link #trainStepUnchecked}.
+     */
+    default ThreadTrainer threadTrainer(int publishEvery) {
+        ThreadTrainer.requirePublishEvery(publishEvery);
+        return (ThreadTrainer.Direct) this::trainStepUnchecked;
+    }
 
     /** log p(classes[b] | input[b]) for each row, [batch]. */
     Tensor logProb(Tensor input, IndexTensor classes);

@@ -1,8 +1,8 @@
 package dev.kindling.core.text;
 
+import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
-import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -22,11 +22,22 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * walks the examples from its own starting point, one example at a time, and writes its updates
  * straight into the shared input table and output layer without locks; the learning rate decays
  * linearly from {@code lr} to 0 over {@code epoch} passes. An example with several labels trains on one
- * of them, drawn at random each time.
+ * of them, drawn at random each time. The output layer is trained through each thread's own
+ * {@link ThreadTrainer}, flushed when the thread finishes.
  */
 public final class SupervisedTrainer {
 
     private static final CpuKernels KERNELS = CpuKernels.preferred();
+
+    /**
+     * How many examples a thread trains on its own copy of the two-level HSM's cluster layer before it publishes
+     * its changes (see {@link dev.kindling.core.hsm.HierarchicalSoftmax#threadTrainer}). Every example writes all
+     * cluster rows, so with the rows shared directly two threads ran no faster than one (WordNet -loss hsm, 2
+     * threads on 2 cores: ~265k words/s/thread, against ~560k for one thread; ~400k with this copy alone). 32
+     * keeps the staleness to a few dozen examples per thread with P@1 where it was (0.266–0.271); 8 published
+     * too often to gain, 128 was only slightly faster and means staler weights with many threads.
+     */
+    static final int CLUSTER_PUBLISH_EVERY = 32;
 
     private SupervisedTrainer() {
     }
@@ -179,7 +190,7 @@ public final class SupervisedTrainer {
 
         void work(int threadId) {
             int d = model.dim();
-            OutputLayer out = model.output();
+            ThreadTrainer trainer = model.output().threadTrainer(CLUSTER_PUBLISH_EVERY);
             Tensor in = model.inputTable();
             MemorySegment ins = in.segment();
             long inOff = in.offset();
@@ -199,7 +210,7 @@ public final class SupervisedTrainer {
                 int[] ls = labels[i];
                 target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
                 model.hidden(r, hs, 0);
-                out.trainStepUnchecked(h, targetIds, lr, grad, loss);
+                trainer.step(h, targetIds, lr, grad, loss);
                 float a = -lr / r.length;
                 for (int row : r) {
                     KERNELS.axpy(a, gs, 0, ins, inOff + (long) row * d, d);
@@ -219,6 +230,7 @@ public final class SupervisedTrainer {
                     i = 0;
                 }
             }
+            trainer.flush();
             processed.addAndGet(sinceUpdate);
             lossSum[threadId] = localLoss;
             lossCount[threadId] = localCount;

@@ -2,6 +2,7 @@ package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.HsmTables;
+import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.RowSparse;
 import dev.kindling.core.tensor.Tensor;
@@ -37,7 +38,7 @@ final class CpuHsm implements HsmOps {
         return s;
     }
 
-    private static int bufferSize(HsmTables t) {
+    static int bufferSize(HsmTables t) {
         return Math.max(t.clusters(), t.maxClusterSize());
     }
 
@@ -191,62 +192,80 @@ final class CpuHsm implements HsmOps {
     @Override
     public void trainStep(HsmTables t, Tensor input, IndexTensor targets, float lr, Tensor gradInput, Tensor lossOut) {
         float[][] buf = buffers(bufferSize(t));
-        float[] s = buf[0], u = buf[1];
+        Tensor cw = t.clusterWeight(), cb = t.clusterBias();
+        for (int b = 0; b < targets.numel(); b++) {
+            trainExample(t, cw.segment(), cw.offset(), cb.segment(), cb.offset(), input, b, targets.get(b), lr, gradInput, lossOut,
+                    buf[0], buf[1]);
+        }
+    }
+
+    /**
+     * Each training thread keeps its own copy of the cluster layer (see {@link ClusterReplicaTrainer}), so threads
+     * stop passing the C cluster rows' cache lines back and forth on every example.
+     */
+    @Override
+    public ThreadTrainer threadTrainer(HsmTables t, int publishEvery) {
+        return new ClusterReplicaTrainer(this, k, t, publishEvery);
+    }
+
+    /**
+     * The exact SGD step of example {@code b} (class {@code cls}), with the cluster layer read and written at
+     * {@code cw}/{@code cb} (the shared one, or a thread's own copy laid out the same way) and the class layer in
+     * the tables; {@code s} and {@code u} are scratch of at least {@link #bufferSize} floats.
+     */
+    void trainExample(HsmTables t, MemorySegment cw, long cwOff, MemorySegment cb, long cbOff, Tensor input, int b, int cls,
+                      float lr, Tensor gradInput, Tensor lossOut, float[] s, float[] u) {
         int d = t.dim(), nc = t.clusters();
-        MemorySegment xs = input.segment(), gis = gradInput.segment(), ls = lossOut.segment();
-        MemorySegment cw = t.clusterWeight().segment(), cb = t.clusterBias().segment();
+        MemorySegment xs = input.segment(), gis = gradInput.segment();
         MemorySegment vw = t.classWeight().segment(), vb = t.classBias().segment();
-        long cwOff = t.clusterWeight().offset(), cbOff = t.clusterBias().offset();
         long vwOff = t.classWeight().offset(), vbOff = t.classBias().offset();
         int[] members = t.members();
-        for (int b = 0; b < targets.numel(); b++) {
-            int cls = targets.get(b), c = t.classCluster()[cls];
-            long xOff = input.offset() + (long) b * d, giOff = gradInput.offset() + (long) b * d;
-            for (int i = 0; i < d; i++) {
-                gis.setAtIndex(JAVA_FLOAT, giOff + i, 0f);
-            }
-            // Both layers are scored before either is updated, so the step is exactly SGD on this example's loss.
-            clusterScoresRaw(t, xs, xOff, s);
-            int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start, idx = t.classIndex()[cls];
-            memberScoresRaw(t, c, xs, xOff, u);
-            float sc = s[c], ui = u[idx];
-            float lseC = softmaxInPlace(s, nc);
-            float lseM = softmaxInPlace(u, n);
-            ls.setAtIndex(JAVA_FLOAT, lossOut.offset() + b, (lseC - sc) + (lseM - ui));
-            for (int j = 0; j < nc; j++) {
-                float delta = j == c ? s[j] - 1f : s[j];
-                rows.gradAndUpdate(delta, -lr * delta, cw, cwOff + (long) j * d, xs, xOff, gis, giOff, d);
-                cb.setAtIndex(JAVA_FLOAT, cbOff + j, cb.getAtIndex(JAVA_FLOAT, cbOff + j) - lr * delta);
-            }
-            for (int j = 0; j < n; j++) {
-                int m = members[start + j];
-                float delta = j == idx ? u[j] - 1f : u[j];
-                rows.gradAndUpdate(delta, -lr * delta, vw, vwOff + (long) m * d, xs, xOff, gis, giOff, d);
-                vb.setAtIndex(JAVA_FLOAT, vbOff + m, vb.getAtIndex(JAVA_FLOAT, vbOff + m) - lr * delta);
-            }
+        int c = t.classCluster()[cls];
+        long xOff = input.offset() + (long) b * d, giOff = gradInput.offset() + (long) b * d;
+        for (int i = 0; i < d; i++) {
+            gis.setAtIndex(JAVA_FLOAT, giOff + i, 0f);
+        }
+        // Both layers are scored before either is updated, so the step is exactly SGD on this example's loss.
+        rowScores(cw, cwOff, cb, cbOff, null, 0, nc, d, xs, xOff, s);
+        int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start, idx = t.classIndex()[cls];
+        memberScoresRaw(t, c, xs, xOff, u);
+        float sc = s[c], ui = u[idx];
+        float lseC = softmaxInPlace(s, nc);
+        float lseM = softmaxInPlace(u, n);
+        lossOut.segment().setAtIndex(JAVA_FLOAT, lossOut.offset() + b, (lseC - sc) + (lseM - ui));
+        for (int j = 0; j < nc; j++) {
+            float delta = j == c ? s[j] - 1f : s[j];
+            rows.gradAndUpdate(delta, -lr * delta, cw, cwOff + (long) j * d, xs, xOff, gis, giOff, d);
+            cb.setAtIndex(JAVA_FLOAT, cbOff + j, cb.getAtIndex(JAVA_FLOAT, cbOff + j) - lr * delta);
+        }
+        for (int j = 0; j < n; j++) {
+            int m = members[start + j];
+            float delta = j == idx ? u[j] - 1f : u[j];
+            rows.gradAndUpdate(delta, -lr * delta, vw, vwOff + (long) m * d, xs, xOff, gis, giOff, d);
+            vb.setAtIndex(JAVA_FLOAT, vbOff + m, vb.getAtIndex(JAVA_FLOAT, vbOff + m) - lr * delta);
         }
     }
 
     private void clusterScoresRaw(HsmTables t, MemorySegment x, long xOff, float[] s) {
         Tensor w = t.clusterWeight(), b = t.clusterBias();
-        MemorySegment ws = w.segment(), bs = b.segment();
-        long wOff = w.offset(), bOff = b.offset();
-        int d = t.dim(), c = t.clusters();
-        for (int j = 0; j < c; j++) {
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + j) + k.dot(ws, wOff + (long) j * d, x, xOff, d);
-        }
+        rowScores(w.segment(), w.offset(), b.segment(), b.offset(), null, 0, t.clusters(), t.dim(), x, xOff, s);
     }
 
     private void memberScoresRaw(HsmTables t, int c, MemorySegment x, long xOff, float[] s) {
         Tensor w = t.classWeight(), b = t.classBias();
-        MemorySegment ws = w.segment(), bs = b.segment();
-        long wOff = w.offset(), bOff = b.offset();
-        int d = t.dim();
-        int start = t.memberStart()[c], n = t.memberStart()[c + 1] - start;
-        int[] members = t.members();
+        int start = t.memberStart()[c];
+        rowScores(w.segment(), w.offset(), b.segment(), b.offset(), t.members(), start, t.memberStart()[c + 1] - start, t.dim(), x, xOff, s);
+    }
+
+    /**
+     * s[j] = bias[r] + weight[r]·x for j &lt; n, where row r is {@code rowIds[first + j]}, or {@code j} itself when
+     * {@code rowIds} is null (the cluster layer: all rows in order).
+     */
+    private void rowScores(MemorySegment ws, long wOff, MemorySegment bs, long bOff, int[] rowIds, int first, int n, int d,
+                           MemorySegment x, long xOff, float[] s) {
         for (int j = 0; j < n; j++) {
-            int m = members[start + j];
-            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + m) + k.dot(ws, wOff + (long) m * d, x, xOff, d);
+            int r = rowIds == null ? j : rowIds[first + j];
+            s[j] = bs.getAtIndex(JAVA_FLOAT, bOff + r) + k.dot(ws, wOff + (long) r * d, x, xOff, d);
         }
     }
 }

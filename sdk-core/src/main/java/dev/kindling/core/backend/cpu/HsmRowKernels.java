@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The fused per-row update of the hierarchical softmax, so a class row is read once per update:
  * {@code g += delta · w; w += step · x} for the backward pass and the SGD step together (scores use
- * {@link CpuKernels#dot}). Vector API implementation where available (with masked tails, since rows such as
- * d = 100 are not a multiple of the vector length), plain Java otherwise.
+ * {@link CpuKernels#dot}). Vector API implementation where available (with narrower vectors for the tail, since rows
+ * such as d = 100 are not a multiple of the vector length), plain Java otherwise.
  */
 interface HsmRowKernels {
 

@@ -9,7 +9,10 @@ import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
-/** HSM row loops on the Vector API; the last partial vector is handled with a mask instead of a scalar loop. */
+/**
+ * HSM row loops on the Vector API; the last n mod L elements go through 8- and 4-lane vectors where they fit and
+ * scalars only after that (as {@link VectorKernels}' dot and axpy).
+ */
 final class HsmVectorRowKernels implements HsmRowKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -33,6 +36,22 @@ final class HsmVectorRowKernels implements HsmRowKernels {
             FloatVector wv = load(w, wOff + i);
             wv.fma(vd, load(g, gOff + i)).intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
             load(x, xOff + i).fma(vs, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+        }
+        if (L > 8 && i + 8 <= n) {
+            FloatVector wv = VectorKernels.load(VectorKernels.S8, w, wOff + i);
+            wv.fma(FloatVector.broadcast(VectorKernels.S8, delta), VectorKernels.load(VectorKernels.S8, g, gOff + i))
+                    .intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
+            VectorKernels.load(VectorKernels.S8, x, xOff + i).fma(FloatVector.broadcast(VectorKernels.S8, step), wv)
+                    .intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+            i += 8;
+        }
+        if (L > 4 && i + 4 <= n) {
+            FloatVector wv = VectorKernels.load(VectorKernels.S4, w, wOff + i);
+            wv.fma(FloatVector.broadcast(VectorKernels.S4, delta), VectorKernels.load(VectorKernels.S4, g, gOff + i))
+                    .intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
+            VectorKernels.load(VectorKernels.S4, x, xOff + i).fma(FloatVector.broadcast(VectorKernels.S4, step), wv)
+                    .intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+            i += 4;
         }
         for (; i < n; i++) {
             float wi = w.getAtIndex(JAVA_FLOAT, wOff + i);

@@ -14,7 +14,8 @@ class HsmRowKernelsTest {
     void vectorAndScalarRowKernelsMatchNaiveLoops() {
         Random rng = new Random(1);
         for (HsmRowKernels k : new HsmRowKernels[]{HsmRowKernels.matching(CpuKernels.preferred()), new HsmScalarRowKernels()}) {
-            for (int n : new int[]{1, 7, 16, 33, 100, 128}) {
+            // Sizes that reach every tail: 8 and 4 lanes, scalars, and none (29 = 16 + 8 + 4 + 1 on 16 lanes).
+            for (int n : new int[]{1, 7, 12, 16, 29, 33, 100, 128}) {
                 float[] w = random(rng, n + 5), x = random(rng, n + 3), g = random(rng, n + 2);
                 double expectedDot = 0;
                 for (int i = 0; i < n; i++) {
@@ -22,6 +23,12 @@ class HsmRowKernelsTest {
                 }
                 for (CpuKernels ck : new CpuKernels[]{CpuKernels.preferred(), CpuKernels.scalar()}) {
                     assertEquals(expectedDot, ck.dot(MemorySegment.ofArray(w), 5, MemorySegment.ofArray(x), 3, n), 1e-4, ck.name() + " n=" + n);
+                    float[] y = g.clone(), expectedY = g.clone();
+                    for (int i = 0; i < n; i++) {
+                        expectedY[i + 2] += -1.5f * x[i + 3];
+                    }
+                    ck.axpy(-1.5f, MemorySegment.ofArray(x), 3, MemorySegment.ofArray(y), 2, n);
+                    assertArrayEquals(expectedY, y, 1e-5f, ck.name() + " axpy n=" + n);
                 }
                 float[] w2 = w.clone(), g2 = g.clone();
                 for (int i = 0; i < n; i++) {
