@@ -6,11 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -25,8 +21,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class Cublas {
 
     static final List<String> SONAMES = List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so");
-    private static final List<String> DIRS = List.of("/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib",
-            "/usr/lib/x86_64-linux-gnu");
 
     static final int OP_N = 0;
     static final int OP_T = 1;
@@ -54,32 +48,7 @@ final class Cublas {
 
     /** Loads the first cuBLAS that opens; fails with every name and folder tried. */
     static Cublas load() {
-        List<String> tried = new ArrayList<>();
-        for (String candidate : candidates()) {
-            try {
-                SymbolLookup lookup = SymbolLookup.libraryLookup(candidate, Arena.global());
-                return new Cublas(candidate, lookup);
-            } catch (IllegalArgumentException | CudaException e) {
-                tried.add(candidate);
-            }
-        }
-        throw new CudaException("cuBLAS not found (tried " + String.join(", ", tried)
-                + "); install the CUDA toolkit's cuBLAS or put it on LD_LIBRARY_PATH");
-    }
-
-    private static List<String> candidates() {
-        List<String> c = new ArrayList<>(SONAMES);
-        List<String> dirs = new ArrayList<>(DIRS);
-        Optional.ofNullable(System.getenv("CUDA_HOME")).ifPresent(h -> dirs.addFirst(h + "/lib64"));
-        for (String d : dirs) {
-            for (String s : SONAMES) {
-                Path p = Path.of(d, s);
-                if (Files.exists(p)) {
-                    c.add(p.toString());
-                }
-            }
-        }
-        return c;
+        return CudaLibraryProbe.load("cuBLAS", SONAMES, Cublas::new);
     }
 
     String library() {

@@ -6,11 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -30,8 +26,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Cufft {
 
     static final List<String> SONAMES = List.of("libcufft.so.12", "libcufft.so.11", "libcufft.so.10", "libcufft.so");
-    private static final List<String> DIRS = List.of("/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib",
-            "/usr/lib/x86_64-linux-gnu");
 
     /** cufftType values. */
     static final int R2C = 0x2a;
@@ -86,32 +80,7 @@ final class Cufft {
     }
 
     private static Cufft load() {
-        List<String> tried = new ArrayList<>();
-        for (String candidate : candidates()) {
-            try {
-                SymbolLookup lookup = SymbolLookup.libraryLookup(candidate, Arena.global());
-                return new Cufft(candidate, lookup);
-            } catch (IllegalArgumentException | CudaException e) {
-                tried.add(candidate);
-            }
-        }
-        throw new CudaException("cuFFT not found (tried " + String.join(", ", tried)
-                + "); install the CUDA toolkit's cuFFT or put it on LD_LIBRARY_PATH");
-    }
-
-    private static List<String> candidates() {
-        List<String> c = new ArrayList<>(SONAMES);
-        List<String> dirs = new ArrayList<>(DIRS);
-        Optional.ofNullable(System.getenv("CUDA_HOME")).ifPresent(h -> dirs.addFirst(h + "/lib64"));
-        for (String d : dirs) {
-            for (String s : SONAMES) {
-                Path p = Path.of(d, s);
-                if (Files.exists(p)) {
-                    c.add(p.toString());
-                }
-            }
-        }
-        return c;
+        return CudaLibraryProbe.load("cuFFT", SONAMES, Cufft::new);
     }
 
     String library() {
