@@ -329,10 +329,14 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
         return n0;
     }
 
-    /** Adds classes with a cluster capacity of the current largest cluster. */
+    /**
+     * Adds classes with a cluster capacity of the current largest cluster; a single-cluster model (an exact
+     * full softmax) stays a single cluster.
+     */
     @Override
     public int addClasses(int count) {
-        return addClasses(count, Math.max(1, mapping.maxClusterSize()));
+        ClusterMapping m = mapping;
+        return addClasses(count, m.clusters() == 1 ? Integer.MAX_VALUE : Math.max(1, m.maxClusterSize()));
     }
 
     /**

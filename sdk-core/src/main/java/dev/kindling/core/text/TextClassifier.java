@@ -182,13 +182,7 @@ public final class TextClassifier {
         int[] ids = dictionary.addLabels(labels);
         int added = dictionary.labelCount() - before;
         if (added > 0) {
-            // A full softmax stays one cluster (exact); an HSM fills its last cluster, then opens new ones; a tree
-            // hangs each new class beside one of its rarest shallow leaves.
-            if (output instanceof HierarchicalSoftmax softmax && args.loss() == TrainingArgs.Loss.SOFTMAX) {
-                softmax.addClasses(added, Integer.MAX_VALUE);
-            } else {
-                output.addClasses(added);
-            }
+            output.addClasses(added);
         }
         return ids;
     }

@@ -255,6 +255,19 @@ class HierarchicalSoftmaxTest {
     }
 
     @Test
+    void aFullSoftmaxStaysOneClusterAsItGrowsAndAnHsmOpensClusters() {
+        HierarchicalSoftmax softmax = randomHsm(ClusterMapping.fromClusters(new int[6]), 3, 42);
+        softmax.addClasses(4);
+        softmax.addClasses(9);
+        assertEquals(19, softmax.classes());
+        assertEquals(1, softmax.mapping().clusters());
+        HierarchicalSoftmax hsm = randomHsm(ClusterBuilders.balanced(9), 3, 43);
+        int before = hsm.mapping().clusters();
+        hsm.addClasses(3 * hsm.mapping().maxClusterSize() + 1);
+        assertTrue(hsm.mapping().clusters() > before, hsm.mapping().toString());
+    }
+
+    @Test
     void badInputsGiveClearErrors() {
         HierarchicalSoftmax h = randomHsm(irregular(), 4, 51);
         Tensor x = Tensor.zeros(2, 4);
