@@ -1,6 +1,5 @@
 package dev.kindling.core.hsm;
 
-import dev.kindling.core.nn.Parameter;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
@@ -124,14 +123,7 @@ class BinaryTreeSoftmaxTest {
         Tensor expectedGi = b.backward(new HsmBatch(x, t), Tensor.of(new float[]{1f}, 1)).input();
         assertEquals(expectedLoss, loss.getFlat(0), 1e-5);
         assertArrayEquals(expectedGi.toArray(), gi.toArray(), 1e-6f);
-        for (Parameter p : b.parameters()) {
-            Parameter q = a.namedParameters().get(p.name());
-            float[] v = p.value().toArray();
-            for (int i = 0; i < v.length; i++) {
-                v[i] -= lr * (float) GradCheck.gradientAt(p, i);
-            }
-            assertArrayEquals(v, q.value().toArray(), 1e-6f, p.name());
-        }
+        GradCheck.assertSgdStep(b, a, lr, 1e-6f);
         CodeTree tree = a.tree();
         List<Integer> path = new ArrayList<>();
         for (int p = tree.pathStart(target); p < tree.pathStart(target) + tree.depth(target); p++) {

@@ -126,6 +126,21 @@ public final class GradCheck {
         assertClose(what, a, numeric, DEFAULT_TOL);
     }
 
+    /**
+     * Asserts that every parameter of {@code stepped} equals the same-named parameter of {@code reference} after
+     * one SGD step of size {@code lr} on the gradients {@code reference} accumulated (dense or row-sparse).
+     */
+    public static void assertSgdStep(Module<?> reference, Module<?> stepped, float lr, float tol) {
+        java.util.Map<String, Parameter> got = stepped.namedParameters();
+        reference.namedParameters().forEach((name, p) -> {
+            float[] v = p.value().toArray();
+            for (int i = 0; i < v.length; i++) {
+                v[i] -= lr * (float) gradientAt(p, i);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(v, got.get(name).value().toArray(), tol, name);
+        });
+    }
+
     public static double weightedSum(Tensor out, Tensor r) {
         float[] o = out.toArray();
         float[] w = r.toArray();
