@@ -2,7 +2,7 @@ package dev.kindling.cuda;
 
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.FftConvWorkspace;
-import dev.kindling.core.backend.TensorIdentity;
+import dev.kindling.core.backend.KeptSpectra;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.ref.Cleaner;
@@ -40,11 +40,7 @@ final class CudaFftWorkspace implements FftConvWorkspace {
 
     private final CudaFftConv fft;
     private final Buffers buffers = new Buffers();
-    private TensorIdentity inputId;
-    private TensorIdentity weightId;
-    private ConvGeometry geometry;
-    private FftConvShape shape;
-    private long transforms;
+    private final KeptSpectra<FftConvShape> kept = new KeptSpectra<>();
 
     CudaFftWorkspace(CudaFftConv fft) {
         this.fft = fft;
@@ -64,7 +60,7 @@ final class CudaFftWorkspace implements FftConvWorkspace {
 
     @Override
     public synchronized long transforms() {
-        return transforms;
+        return kept.transforms();
     }
 
     @Override
@@ -76,13 +72,13 @@ final class CudaFftWorkspace implements FftConvWorkspace {
     // ---- used by CudaFftConv inside the device's scope, under this workspace's lock ----
 
     void counted(int batchedTransforms) {
-        transforms += batchedTransforms;
+        kept.counted(batchedTransforms);
     }
 
     /** The address of the input spectra buffer on {@code d}, at least {@code bytes} (its contents are no longer kept). */
     long inputSpectra(CudaDevice d, long bytes) {
         onDevice(d);
-        inputId = null;
+        kept.dropInput();
         synchronized (buffers) {
             buffers.input = grown(d, buffers.input, bytes);
             return buffers.input.address();
@@ -91,7 +87,7 @@ final class CudaFftWorkspace implements FftConvWorkspace {
 
     long weightSpectra(CudaDevice d, long bytes) {
         onDevice(d);
-        weightId = null;
+        kept.dropWeight();
         synchronized (buffers) {
             buffers.weight = grown(d, buffers.weight, bytes);
             return buffers.weight.address();
@@ -118,18 +114,16 @@ final class CudaFftWorkspace implements FftConvWorkspace {
     }
 
     void keep(Tensor input, Tensor weight, ConvGeometry g, FftConvShape s) {
-        inputId = TensorIdentity.of(input);
-        weightId = TensorIdentity.of(weight);
-        geometry = g;
-        shape = s;
+        kept.keep(input, weight, g, s);
     }
 
     boolean holdsInput(Tensor input, ConvGeometry g, FftConvShape s) {
-        return inputId != null && s.equals(shape) && g.equals(geometry) && inputId.matches(input);
+        return kept.holdsInput(input, g, s);
     }
 
+    /** Weight spectra depend only on the transform grid, not on the batch size. */
     boolean holdsWeight(Tensor weight, FftConvShape s) {
-        return weightId != null && s.rows() == shape.rows() && s.cols() == shape.cols() && weightId.matches(weight);
+        return kept.holdsWeight(weight, k -> k.rows() == s.rows() && k.cols() == s.cols());
     }
 
     long keptInput() {
@@ -140,11 +134,7 @@ final class CudaFftWorkspace implements FftConvWorkspace {
         return buffers.weight.address();
     }
 
-    /** Kept spectra serve one backward: after it the weights are about to change. */
     void forget() {
-        inputId = null;
-        weightId = null;
-        geometry = null;
-        shape = null;
+        kept.forget();
     }
 }

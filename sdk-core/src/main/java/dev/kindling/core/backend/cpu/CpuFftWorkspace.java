@@ -2,7 +2,7 @@ package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.backend.ConvGeometry;
 import dev.kindling.core.backend.FftConvWorkspace;
-import dev.kindling.core.backend.TensorIdentity;
+import dev.kindling.core.backend.KeptSpectra;
 import dev.kindling.core.tensor.Tensor;
 
 /**
@@ -16,11 +16,7 @@ final class CpuFftWorkspace implements FftConvWorkspace {
     private final CpuFftConv fft;
     private float[] x = new float[0];
     private float[] w = new float[0];
-    private TensorIdentity inputId;
-    private TensorIdentity weightId;
-    private ConvGeometry geometry;
-    private RealFft2d plan;
-    private long transforms;
+    private final KeptSpectra<RealFft2d> kept = new KeptSpectra<>();
 
     CpuFftWorkspace(CpuFftConv fft) {
         this.fft = fft;
@@ -39,7 +35,7 @@ final class CpuFftWorkspace implements FftConvWorkspace {
 
     @Override
     public synchronized long transforms() {
-        return transforms;
+        return kept.transforms();
     }
 
     @Override
@@ -52,44 +48,37 @@ final class CpuFftWorkspace implements FftConvWorkspace {
     // ---- used by CpuFftConv, under this workspace's lock ----
 
     void counted(int batchedTransforms) {
-        transforms += batchedTransforms;
+        kept.counted(batchedTransforms);
     }
 
     /** The buffer for input spectra, at least {@code n} floats (its contents are no longer kept). */
     float[] inputSpectra(long n) {
-        inputId = null;
+        kept.dropInput();
         x = x.length >= n ? x : new float[Math.toIntExact(n)];
         return x;
     }
 
     float[] weightSpectra(long n) {
-        weightId = null;
+        kept.dropWeight();
         w = w.length >= n ? w : new float[Math.toIntExact(n)];
         return w;
     }
 
     /** Records that the buffers now hold the spectra of {@code input} (padded by {@code g}) and {@code weight} on {@code p}. */
     void keep(Tensor input, Tensor weight, ConvGeometry g, RealFft2d p) {
-        inputId = TensorIdentity.of(input);
-        weightId = TensorIdentity.of(weight);
-        geometry = g;
-        plan = p;
+        kept.keep(input, weight, g, p);
     }
 
     boolean holdsInput(Tensor input, ConvGeometry g, RealFft2d p) {
-        return inputId != null && plan == p && g.equals(geometry) && inputId.matches(input);
+        return kept.holdsInput(input, g, p);
     }
 
     boolean holdsWeight(Tensor weight, RealFft2d p) {
-        return weightId != null && plan == p && weightId.matches(weight);
+        return kept.holdsWeight(weight, p::equals);
     }
 
-    /** Kept spectra serve one backward: after it the weights are about to change. */
     void forget() {
-        inputId = null;
-        weightId = null;
-        geometry = null;
-        plan = null;
+        kept.forget();
     }
 
     float[] keptInput() {
