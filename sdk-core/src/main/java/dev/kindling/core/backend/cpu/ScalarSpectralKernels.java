@@ -5,7 +5,12 @@ final class ScalarSpectralKernels implements SpectralKernels {
 
     @Override
     public void butterflyDit(float[] d, int a, int b, int imShift, int n, float wr, float wi) {
-        for (int x = 0; x < n; x++) {
+        dit(d, a, b, imShift, 0, n, wr, wi);
+    }
+
+    /** The decimation-in-time butterfly on elements [from, to) (also the vector kernels' tail). */
+    static void dit(float[] d, int a, int b, int imShift, int from, int to, float wr, float wi) {
+        for (int x = from; x < to; x++) {
             float br = d[b + x], bi = d[imShift + b + x];
             float tr = wr * br - wi * bi, ti = wr * bi + wi * br;
             float ar = d[a + x], ai = d[imShift + a + x];
@@ -18,7 +23,12 @@ final class ScalarSpectralKernels implements SpectralKernels {
 
     @Override
     public void butterflyDif(float[] d, int a, int b, int imShift, int n, float wr, float wi) {
-        for (int x = 0; x < n; x++) {
+        dif(d, a, b, imShift, 0, n, wr, wi);
+    }
+
+    /** The decimation-in-frequency butterfly on elements [from, to) (also the vector kernels' tail). */
+    static void dif(float[] d, int a, int b, int imShift, int from, int to, float wr, float wi) {
+        for (int x = from; x < to; x++) {
             float ar = d[a + x], ai = d[imShift + a + x], br = d[b + x], bi = d[imShift + b + x];
             float dr = ar - br, di = ai - bi;
             d[a + x] = ar + br;

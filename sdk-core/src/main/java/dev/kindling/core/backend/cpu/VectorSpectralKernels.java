@@ -29,15 +29,7 @@ final class VectorSpectralKernels implements SpectralKernels {
                 ai.add(ti).intoArray(d, imShift + a + x);
             }
         }
-        for (; x < n; x++) {
-            float br = d[b + x], bi = d[imShift + b + x];
-            float tr = wr * br - wi * bi, ti = wr * bi + wi * br;
-            float ar = d[a + x], ai = d[imShift + a + x];
-            d[b + x] = ar - tr;
-            d[imShift + b + x] = ai - ti;
-            d[a + x] = ar + tr;
-            d[imShift + a + x] = ai + ti;
-        }
+        ScalarSpectralKernels.dit(d, a, b, imShift, x, n, wr, wi);
     }
 
     @Override
@@ -55,14 +47,7 @@ final class VectorSpectralKernels implements SpectralKernels {
                 dr.mul(vwi).add(di.mul(vwr)).intoArray(d, imShift + b + x);
             }
         }
-        for (; x < n; x++) {
-            float ar = d[a + x], ai = d[imShift + a + x], br = d[b + x], bi = d[imShift + b + x];
-            float dr = ar - br, di = ai - bi;
-            d[a + x] = ar + br;
-            d[imShift + a + x] = ai + bi;
-            d[b + x] = dr * wr - di * wi;
-            d[imShift + b + x] = dr * wi + di * wr;
-        }
+        ScalarSpectralKernels.dif(d, a, b, imShift, x, n, wr, wi);
     }
 
     @Override
