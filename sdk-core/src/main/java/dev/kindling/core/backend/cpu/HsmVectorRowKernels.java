@@ -1,7 +1,6 @@
 package dev.kindling.core.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -23,10 +22,6 @@ final class HsmVectorRowKernels implements HsmRowKernels {
         return FloatVector.fromMemorySegment(S, m, index * Float.BYTES, ORDER);
     }
 
-    private static FloatVector load(MemorySegment m, long index, VectorMask<Float> mask) {
-        return FloatVector.fromMemorySegment(S, m, index * Float.BYTES, ORDER, mask);
-    }
-
     @Override
     public void gradAndUpdate(float delta, float step, MemorySegment w, long wOff, MemorySegment x, long xOff, MemorySegment g,
                               long gOff, int n) {
@@ -37,20 +32,13 @@ final class HsmVectorRowKernels implements HsmRowKernels {
             wv.fma(vd, load(g, gOff + i)).intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
             load(x, xOff + i).fma(vs, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
         }
+        // The row's tail (d = 100 on 16 lanes leaves 4) in 8- and 4-lane steps rather than scalar accesses.
         if (L > 8 && i + 8 <= n) {
-            FloatVector wv = VectorKernels.load(VectorKernels.S8, w, wOff + i);
-            wv.fma(FloatVector.broadcast(VectorKernels.S8, delta), VectorKernels.load(VectorKernels.S8, g, gOff + i))
-                    .intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
-            VectorKernels.load(VectorKernels.S8, x, xOff + i).fma(FloatVector.broadcast(VectorKernels.S8, step), wv)
-                    .intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+            tailStep(VectorKernels.S8, delta, step, w, wOff + i, x, xOff + i, g, gOff + i);
             i += 8;
         }
         if (L > 4 && i + 4 <= n) {
-            FloatVector wv = VectorKernels.load(VectorKernels.S4, w, wOff + i);
-            wv.fma(FloatVector.broadcast(VectorKernels.S4, delta), VectorKernels.load(VectorKernels.S4, g, gOff + i))
-                    .intoMemorySegment(g, (gOff + i) * Float.BYTES, ORDER);
-            VectorKernels.load(VectorKernels.S4, x, xOff + i).fma(FloatVector.broadcast(VectorKernels.S4, step), wv)
-                    .intoMemorySegment(w, (wOff + i) * Float.BYTES, ORDER);
+            tailStep(VectorKernels.S4, delta, step, w, wOff + i, x, xOff + i, g, gOff + i);
             i += 4;
         }
         for (; i < n; i++) {
@@ -58,5 +46,13 @@ final class HsmVectorRowKernels implements HsmRowKernels {
             g.setAtIndex(JAVA_FLOAT, gOff + i, g.getAtIndex(JAVA_FLOAT, gOff + i) + delta * wi);
             w.setAtIndex(JAVA_FLOAT, wOff + i, wi + step * x.getAtIndex(JAVA_FLOAT, xOff + i));
         }
+    }
+
+    /** g += delta · w; w += step · x on one vector of species {@code sp} at the given offsets. */
+    private static void tailStep(VectorSpecies<Float> sp, float delta, float step, MemorySegment w, long wAt, MemorySegment x, long xAt,
+                                 MemorySegment g, long gAt) {
+        FloatVector wv = VectorKernels.load(sp, w, wAt);
+        wv.fma(FloatVector.broadcast(sp, delta), VectorKernels.load(sp, g, gAt)).intoMemorySegment(g, gAt * Float.BYTES, ORDER);
+        VectorKernels.load(sp, x, xAt).fma(FloatVector.broadcast(sp, step), wv).intoMemorySegment(w, wAt * Float.BYTES, ORDER);
     }
 }
