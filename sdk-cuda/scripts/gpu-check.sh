@@ -19,9 +19,10 @@ prepare() {
   set -e
   : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
   export JAVA_HOME
-  (cd "$root" && ./mvnw -q -pl sdk-cuda -am package -DskipTests)
-  (cd "$root" && ./mvnw -q -pl sdk-cuda -am dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile="$root/sdk-cuda/target/test-classpath.txt" >/dev/null)
+  # One reactor run: on a fresh machine sdk-core is not installed, so the classpath is only resolvable in
+  # the same run that packages it (sdk-cuda is built last and writes the file last).
+  (cd "$root" && ./mvnw -q -pl sdk-cuda -am package dependency:build-classpath -DskipTests \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$root/sdk-cuda/target/test-classpath.txt")
   rm -rf "$carry/lib" && mkdir -p "$carry/lib"
   cp "$root"/sdk-core/target/kindling-sdk-core-*-SNAPSHOT.jar "$carry/lib/" 2>/dev/null || true
   rm -f "$carry"/lib/*-tests.jar
@@ -131,13 +132,16 @@ run() {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
   export LD_LIBRARY_PATH="/usr/local/cuda/targets/x86_64-linux/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   echo "=== CUDA tests ==="
-  timeout 180 "$java" "${jvm_flags[@]}" -Dkindling.cuda.sync-launches=true -cp "$carry/lib/*" \
+  # A test that hangs in a native call must not eat the lease: each test gets its own thread and a limit.
+  timeout "${KINDLING_GPU_TEST_S:-150}" "$java" "${jvm_flags[@]}" -Dkindling.cuda.sync-launches=true \
+    -Djunit.jupiter.execution.timeout.default=45s -Djunit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \
+    -cp "$carry/lib/*" \
     dev.kindling.cuda.GpuTestRunner --require-gpu 2>&1 | tee "$out/tests.log" | grep -v '^\s*$' | tail -60
   echo "tests exit: ${PIPESTATUS[0]}"
   echo "=== Kindling benchmark ==="
-  timeout 170 "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
+  timeout "${KINDLING_GPU_BENCH_S:-120}" "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
   echo "=== PyTorch benchmark ==="
-  timeout 170 python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
+  timeout "${KINDLING_TORCH_BENCH_S:-120}" python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
   table "$out/kindling.log" "$out/torch.log" | tee "$out/table.txt"
   conv_table "$out/kindling.log" "$out/torch.log" | tee -a "$out/table.txt"
 }
