@@ -128,9 +128,13 @@ final class Cufft {
             MemorySegment complexEmbed = a.allocateFrom(JAVA_LONG, rows, cols / 2 + 1);
             MemorySegment work = a.allocate(JAVA_LONG);
             boolean r2c = type == R2C;
+            // Locals, not conditionals in the call: invokeExact takes its types from the argument expressions,
+            // and a reference conditional there is typed Object (found on the first GPU run).
+            MemorySegment inEmbed = r2c ? realEmbed : complexEmbed;
+            MemorySegment outEmbed = r2c ? complexEmbed : realEmbed;
             int status = (int) makePlanMany64.invokeExact(handle, 2, n,
-                    r2c ? realEmbed : complexEmbed, r2c ? realStride : complexStride, r2c ? realDist : complexDist,
-                    r2c ? complexEmbed : realEmbed, r2c ? complexStride : realStride, r2c ? complexDist : realDist,
+                    inEmbed, r2c ? realStride : complexStride, r2c ? realDist : complexDist,
+                    outEmbed, r2c ? complexStride : realStride, r2c ? complexDist : realDist,
                     type, batch, work);
             check(status, what);
             check((int) setStream.invokeExact(handle, MemorySegment.ofAddress(stream)), "cufftSetStream");

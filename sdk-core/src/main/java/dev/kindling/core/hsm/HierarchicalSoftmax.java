@@ -89,6 +89,16 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
         }
     }
 
+    /** The stores had spare rows on the old device; the moved parameters are the new stores (no spare rows yet). */
+    @Override
+    protected synchronized void parametersMoved() {
+        clusterWeightStore = clusterWeight.value();
+        clusterBiasStore = clusterBias.value();
+        classWeightStore = classWeight.value();
+        classBiasStore = classBias.value();
+        rebuildTables();
+    }
+
     private void rebuildTables() {
         ClusterMapping m = mapping;
         tables = HsmTables.of(clusterWeight.value(), clusterBias.value(), classWeight.value(), classBias.value(),

@@ -107,7 +107,20 @@ public abstract class Module<I> {
         for (Parameter p : parameters()) {
             p.moveTo(device);
         }
+        notifyMoved();
         return this;
+    }
+
+    private void notifyMoved() {
+        children.values().forEach(Module::notifyMoved);
+        parametersMoved();
+    }
+
+    /**
+     * Called after {@link #to} replaced the parameters' tensors (children first): a module that keeps
+     * snapshots or views of its parameters' tensors refreshes them here.
+     */
+    protected void parametersMoved() {
     }
 
     /** The device of the first parameter, or the CPU for modules without parameters. */
