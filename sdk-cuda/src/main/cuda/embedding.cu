@@ -21,6 +21,15 @@ extern "C" __global__ void scatter_add_rows(float* dense, const int* rows, const
     }
 }
 
+// table[rows[i], :] = values[i, :] (distinct rows): a replica taking the rows its source changed.
+extern "C" __global__ void set_rows(float* table, const int* rows, const float* values, long long n, int dim) {
+    KD_FOR(k, n * (long long)dim) {
+        long long i = k / dim;
+        int j = (int)(k - i * dim);
+        table[(long long)rows[i] * dim + j] = values[k];
+    }
+}
+
 // One block per bag, threads across the embedding dimension; ids are added in bag order.
 extern "C" __global__ void embedding_bag_fwd(const float* table, const int* ids, const int* offsets, long long nIds, int bags,
                                              const float* weights, int mean, int padding, int dim, float* out) {

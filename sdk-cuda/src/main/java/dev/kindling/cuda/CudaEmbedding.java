@@ -234,6 +234,20 @@ final class CudaEmbedding implements EmbeddingOps {
         }
     }
 
+    @Override
+    public void setRows(Tensor table, IndexTensor rows, Tensor values) {
+        if (rows.numel() == 0) {
+            return;
+        }
+        int dim = table.size(1);
+        CudaDevice d = backend.device(table);
+        try (CudaDevice.Scope s = d.enter(); DeviceBlock rowBuf = d.upload(rows.data())) {
+            long total = (long) rows.numel() * dim;
+            d.launch(d.kernel("embedding", "set_rows"), d.grid(total, BLOCK), BLOCK,
+                    KernelArgs.of().ptr(address(table)).ptr(rowBuf.address()).ptr(address(values)).l(rows.numel()).i(dim));
+        }
+    }
+
     /** dense[rows[i]] += alpha · values[i] for distinct rows. */
     private static void scatterAdd(CudaDevice d, int[] rows, Tensor values, Tensor dense, int dim, float alpha) {
         if (rows.length == 0) {

@@ -56,6 +56,22 @@ class CudaEmbeddingTest extends CudaTestSupport {
     }
 
     @Test
+    void setRowsWritesExactlyTheGivenRows() {
+        Random rng = new Random(33);
+        int rows = 10_007, dim = 37;
+        Tensor table = rand(rng, rows, dim);
+        Tensor gtable = gpu(table);
+        int[] picked = {0, 5, rows - 1, 4_321, 77, 9_999};
+        Tensor values = rand(rng, picked.length, dim);
+        cpu().embedding().setRows(table, IndexTensor.of(picked), values);
+        cuda().embedding().setRows(gtable, IndexTensor.of(picked), gpu(values));
+        assertClose("setRows", table, gtable, 0, 0);
+        assertEquals(values.get(2, 36), gtable.to(dev.kindling.core.tensor.Device.CPU).get(rows - 1, 36));
+        cuda().embedding().setRows(gtable, IndexTensor.of(new int[0]), gpu(rand(rng, 1, dim)).narrow(0, 0));
+        assertClose("setRows of no rows", table, gtable, 0, 0);
+    }
+
+    @Test
     void embeddingBagForwardBackwardAndWeightGradients() {
         Random rng = new Random(32);
         int rows = 1009, dim = 33, n = 2011, bags = 203;

@@ -44,4 +44,10 @@ public interface EmbeddingOps {
 
     /** dense[rows[i], :] += alpha * values[i, :]. */
     void scatterAddRows(RowSparse sparse, float alpha, Tensor dense);
+
+    /**
+     * table[rows[i], :] = values[i, :] for distinct rows: what a replica of a table on another device uses to
+     * take the rows its source changed. {@code values} is [rows.numel, dim] on the table's device.
+     */
+    void setRows(Tensor table, IndexTensor rows, Tensor values);
 }

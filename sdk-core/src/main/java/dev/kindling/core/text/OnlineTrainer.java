@@ -8,6 +8,7 @@ import dev.kindling.core.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -24,8 +25,11 @@ public final class OnlineTrainer {
 
     private static final CpuKernels KERNELS = CpuKernels.preferred();
 
-    /** Mean loss of the steps taken, how many, and the input rows they changed (ascending, distinct). */
-    public record Result(double meanLoss, int steps, int[] touchedRows, int labelsAdded) {
+    /**
+     * Mean loss of the steps taken, how many, the input rows they changed and the classes they trained (both
+     * ascending, distinct), and how many labels were added.
+     */
+    public record Result(double meanLoss, int steps, int[] touchedRows, int[] trainedClasses, int labelsAdded) {
     }
 
     private OnlineTrainer() {
@@ -95,6 +99,7 @@ public final class OnlineTrainer {
         int steps = 0;
         int[] touched = new int[0];
         int touchedCount = 0;
+        BitSet trained = new BitSet();
         for (int i = 0; i < tokens.size(); i++) {
             int[] rows = dict.inputRows(tokens.get(i), true);
             if (rows.length == 0) {
@@ -107,6 +112,7 @@ public final class OnlineTrainer {
             }
             for (String l : labels.get(i)) {
                 target[0] = dict.labelId(l);
+                trained.set(target[0]);
                 model.hidden(rows, h.segment(), h.offset());
                 out.trainStep(h, targetIds, lr, grad, loss);
                 float a = -lr / rows.length;
@@ -123,6 +129,6 @@ public final class OnlineTrainer {
             touchedCount += rows.length;
         }
         int[] distinct = Arrays.stream(touched, 0, touchedCount).distinct().sorted().toArray();
-        return new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, dict.labelCount() - before);
+        return new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, trained.stream().toArray(), dict.labelCount() - before);
     }
 }

@@ -199,6 +199,17 @@ final class CpuEmbedding implements EmbeddingOps {
         }
     }
 
+    @Override
+    public void setRows(Tensor table, IndexTensor rows, Tensor values) {
+        int dim = table.size(1);
+        MemorySegment t = table.segment(), v = values.segment();
+        long rowBytes = (long) dim * Float.BYTES;
+        for (int i = 0; i < rows.numel(); i++) {
+            MemorySegment.copy(v, (values.offset() + (long) i * dim) * Float.BYTES,
+                    t, (table.offset() + (long) rows.get(i) * dim) * Float.BYTES, rowBytes);
+        }
+    }
+
     /** (id, position) pairs packed in longs and sorted: by id, then by position; padding ids dropped. */
     private static long[] sortedPairs(IndexTensor ids, int paddingId) {
         int n = ids.numel();
