@@ -147,6 +147,24 @@ public final class GpuBenchmark {
         result("embbag_fwd_bwd", ms, "1M x 128, 4096 bags x 20 ids, mean; row-sparse gradient (ids uploaded from the host each call)");
         double fwd = median(timer, () -> cuda.embedding().embeddingBag(table, idx, off, null, true, -1, out));
         result("embbag_fwd", fwd, "forward only");
+        double bwd = median(timer, () -> cuda.embedding().embeddingBagBackward(idx, off, null, true, -1, grad, rows));
+        result("embbag_bwd", bwd, "backward only (where the fwd+bwd time goes)");
+        // The backward's parts: the stable radix sort of (id, position) pairs and one prefix sum, alone.
+        CudaBackend cb = (CudaBackend) cuda;
+        CudaDevice d = cb.device(out);
+        long bytes = 4L * ids.length;
+        try (CudaDevice.Scope s = d.enter(); DeviceBlock keys = d.upload(ids); DeviceBlock k1 = d.allocate(bytes);
+             DeviceBlock v1 = d.allocate(bytes); DeviceBlock k2 = d.allocate(bytes); DeviceBlock va = d.allocate(bytes)) {
+            double sort = median(timer, () -> {
+                d.copyDeviceToDevice(keys.address(), k1.address(), bytes);
+                DeviceSort.sortPairs(d, k1.address(), v1.address(), k2.address(), va.address(), ids.length, DeviceSort.bitsFor(rows));
+            });
+            result("embbag_bwd_part_sort", sort, "radix sort of 81,920 pairs, 20 bits (3 passes of 8 bits)");
+            double scan = median(timer, () -> DeviceSort.exclusiveScan(d, va.address(), ids.length));
+            result("embbag_bwd_part_scan", scan, "one exclusive scan of 81,920 ints");
+            double download = median(timer, () -> d.downloadInts(keys.address(), 1));
+            result("embbag_bwd_part_sync_download", download, "one 4-byte download (a host round trip)");
+        }
     }
 
     static HsmTables hsmTables(int classes, int[] cutoffs, int dim, Device device) {
