@@ -19,21 +19,35 @@ public final class Printable {
         if (s == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_SHOWN) + 16).append('\'');
         int shown = Math.min(s.length(), MAX_SHOWN);
-        for (int i = 0; i < shown; i++) {
-            char c = s.charAt(i);
-            if (isVisible(s, i) || c == ' ') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04X", (int) c));
-            }
-        }
+        StringBuilder out = new StringBuilder(shown + 16).append('\'');
+        appendEscaped(s, shown, out);
         out.append('\'');
         if (s.length() > shown) {
             out.append(" (").append(s.length() - shown).append(" more characters)");
         }
         return out.toString();
+    }
+
+    /** All of {@code s} with invisible characters escaped (for a message that must stay on one line, whatever it quotes). */
+    public static String escape(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        appendEscaped(s, s.length(), out);
+        return out.toString();
+    }
+
+    private static void appendEscaped(String s, int end, StringBuilder out) {
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || isVisible(s, i)) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04X", (int) c));
+            }
+        }
     }
 
     /** The character at {@code i} prints as itself: not a control, formatting or whitespace character, nor half of a broken pair. */
