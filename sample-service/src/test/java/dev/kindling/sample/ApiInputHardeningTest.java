@@ -69,7 +69,12 @@ class ApiInputHardeningTest extends SampleServiceTestBase {
         // Good feedback still goes through, and health stays UP.
         assertThat(postJson("/v1/models/wordnet/feedback", "{\"text\": \"a small dog\", \"label\": \"hardening.ok\"}", "X-API-Key", KEY)
                 .statusCode()).isEqualTo(202);
-        assertThat(json.readTree(get("/actuator/health").body()).get("status").asString()).isEqualTo("UP");
+        JsonNode health = json.readTree(get("/actuator/health").body());
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        assertThat(health.get("components").get("kindling").get("details").get("models").get("wordnet").get("quarantinedRecords").asLong())
+                .isZero();
+        JsonNode setAside = json.readTree(get("/actuator/metrics/kindling.finetune.quarantined?tag=model:wordnet").body());
+        assertThat(setAside.get("measurements").get(0).get("value").asDouble()).isZero();
     }
 
     @Test
