@@ -50,11 +50,12 @@ async function classify(event) {
     rows.innerHTML = '';
     for (const l of result.labels) {
       const tr = document.createElement('tr');
-      const pct = (100 * l.probability).toFixed(1);
+      // null when the model produced no number (the API never sends NaN)
+      const pct = Number.isFinite(l.probability) ? (100 * l.probability).toFixed(1) : null;
       tr.innerHTML = '<td class="label"></td><td class="probability"></td><td class="bar"><span></span></td>';
       tr.querySelector('.label').textContent = l.label;
-      tr.querySelector('.probability').textContent = `${pct}%`;
-      tr.querySelector('.bar span').style.width = `${Math.max(1, Math.round(2 * pct))}px`;
+      tr.querySelector('.probability').textContent = pct === null ? '–' : `${pct}%`;
+      tr.querySelector('.bar span').style.width = `${Math.max(1, Math.round(2 * (pct ?? 0)))}px`;
       tr.addEventListener('click', () => { $('label').value = l.label; });
       rows.appendChild(tr);
     }

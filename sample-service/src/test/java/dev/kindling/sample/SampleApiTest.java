@@ -172,8 +172,8 @@ class SampleApiTest extends SampleServiceTestBase {
 
         HttpResponse<String> del = http.send(HttpRequest.newBuilder(uri("/v1/fine-tune-jobs/" + id)).header("X-API-Key", KEY).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(del.statusCode()).isEqualTo(202);
-        assertThat(body(del).get("state").asString()).isEqualTo("SUCCEEDED");   // finished jobs stay finished
+        assertProblem(del, 409, "already finished");   // finished jobs stay finished
+        assertThat(body(del).get("state").asString()).isEqualTo("SUCCEEDED");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kindling.sample.api;
 import dev.kindling.sample.SampleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +13,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** The API key guard on feedback and fine-tuning endpoints, and the request size limit. */
+/** The API key guard on feedback and fine-tuning endpoints, the request size limit, and the API's JSON settings. */
 @Configuration(proxyBeanMethods = false)
 public class ApiWebConfig implements WebMvcConfigurer {
 
@@ -35,6 +36,11 @@ public class ApiWebConfig implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new ApiKeyInterceptor(apiKey))
                 .addPathPatterns("/v1/models/*/feedback", "/v1/models/*/fine-tune-jobs", "/v1/fine-tune-jobs/**");
+    }
+
+    @Bean
+    JsonMapperBuilderCustomizer kindlingApiJson() {
+        return new ApiJsonCustomizer();
     }
 
     @Bean

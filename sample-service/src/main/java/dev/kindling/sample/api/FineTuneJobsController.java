@@ -25,11 +25,16 @@ public class FineTuneJobsController {
         return fineTuning.job(id).status();
     }
 
-    /** Cancels a queued or running job; examples it already submitted stay accepted. */
+    /**
+     * Cancels a queued or running job (202); examples it already submitted stay accepted. A job that has
+     * already ended cannot be cancelled: 409 with a problem naming its final state.
+     */
     @DeleteMapping("/{id}")
     public ResponseEntity<FineTuneJob.Status> cancel(@PathVariable String id) {
         FineTuneJob job = fineTuning.job(id);
-        job.cancel();
+        if (!job.cancel()) {
+            throw new JobAlreadyFinishedException(job.id(), job.state());
+        }
         return ResponseEntity.accepted().body(job.status());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kindling.sample.api;
 
+import dev.kindling.core.text.TextRules;
 import dev.kindling.sample.SampleProperties;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.finetune.FineTuneJob;
@@ -127,8 +128,9 @@ public class ModelsController {
                 .body(new ApiDtos.JobAccepted(job.id(), job.model(), s.state().name(), s.totalExamples(), s.badLineCount(), url));
     }
 
+    /** This service's size limit (413); what a text must be otherwise is checked by the engine's {@link TextRules}. */
     private void checkText(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null || !TextRules.hasVisibleCharacter(text)) {
             throw new IllegalArgumentException("\"text\" is missing or blank; expected some words");
         }
         if (text.length() > limits.getMaxTextChars()) {

@@ -17,14 +17,16 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.time.Duration;
 
 /**
- * Every error as an RFC 9457 problem detail: 400 for bad input (with what was wrong), 401 without the
- * API key, 404 for unknown models and jobs, 413 over the size limits, 429 with Retry-After when devices
- * or the fine-tuning queue are full, 503 when no device can serve.
+ * Every error as an RFC 9457 problem detail: 400 for bad input (with what was wrong, in the API's terms),
+ * 401 without the API key, 404 for unknown models and jobs, 409 for cancelling a job that already ended,
+ * 413 over the size limits, 429 with Retry-After when devices or the fine-tuning queue are full, 503
+ * when no device can serve.
  */
 @RestControllerAdvice
 public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
@@ -75,10 +77,24 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
             }
             t = t.getCause();
         }
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON for this endpoint: " + ex.getMostSpecificCause().getMessage());
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, UnreadableBodyMessage.of(ex));
         p.setTitle("Bad request");
         return ResponseEntity.badRequest().body(p);
+    }
+
+    /** A multipart upload that cannot be parsed (no boundary, cut off); too large ones are 413 (handled by the base class). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> badUpload(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", "the upload is not a readable multipart/form-data request (is the boundary"
+                + " missing from its Content-Type?); expected Content-Type multipart/form-data; boundary=... with the file in a part"
+                + " named 'file', or the lines themselves as text/plain", null);
+    }
+
+    @ExceptionHandler(JobAlreadyFinishedException.class)
+    ResponseEntity<ProblemDetail> alreadyFinished(JobAlreadyFinishedException e) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, "Job already finished", e.getMessage(), null);
+        r.getBody().setProperty("state", e.state().name());
+        return r;
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, Duration retryAfter) {

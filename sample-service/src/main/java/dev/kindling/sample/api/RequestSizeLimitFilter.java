@@ -15,6 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.net.URI;
 
 /**
  * Refuses API request bodies beyond the configured size with 413 before they are buffered: by their
@@ -45,6 +46,7 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
             ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
                     "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
             p.setTitle("Request too large");
+            p.setInstance(URI.create(request.getRequestURI()));
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             json.writeValue(response.getOutputStream(), p);

@@ -195,7 +195,8 @@ public final class Dictionary {
 
     /**
      * Adds words not yet known, inactive; returns the ids of all given words (existing ones keep theirs).
-     * Rows of new words are {@code bucket + id}.
+     * Rows of new words are {@code bucket + id}. A word that breaks {@link TextRules#wordProblem} is
+     * refused, and then none is added.
      */
     public synchronized int[] addWords(List<String> newWords) {
         int[] ids = new int[newWords.size()];
@@ -203,10 +204,7 @@ public final class Dictionary {
         int next = words.length;
         for (int i = 0; i < ids.length; i++) {
             String w = newWords.get(i);
-            if (w.isEmpty() || isLabel(w) || w.chars().anyMatch(c -> Tokenizer.isSeparator((char) c))) {
-                throw new IllegalArgumentException("cannot add word '" + w + "': words are non-empty, contain no separator and do not start with '"
-                        + labelPrefix + "'");
-            }
+            checkNewWord(w);
             int id = wordId(w);
             if (id < 0) {
                 int pending = added.indexOf(w);
@@ -234,7 +232,10 @@ public final class Dictionary {
         return ids;
     }
 
-    /** Adds labels (with prefix) not yet known; returns the ids of all given labels. */
+    /**
+     * Adds labels (with prefix) not yet known; returns the ids of all given labels. A label whose name
+     * breaks {@link LabelRules} is refused, and then none is added.
+     */
     public synchronized int[] addLabels(List<String> newLabels) {
         int[] ids = new int[newLabels.size()];
         String[] l2 = labels;
@@ -242,10 +243,7 @@ public final class Dictionary {
         List<String> added = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             String l = newLabels.get(i);
-            if (!isLabel(l) || l.length() == labelPrefix.length() || l.chars().anyMatch(c -> Tokenizer.isSeparator((char) c))) {
-                throw new IllegalArgumentException("cannot add label '" + l + "': labels start with '" + labelPrefix
-                        + "', have a name after it and contain no separator");
-            }
+            checkNewLabel(l);
             int id = labelId(l);
             if (id < 0) {
                 int pending = added.indexOf(l);
@@ -269,6 +267,25 @@ public final class Dictionary {
             labelIds.put(added.get(i), base + i);
         }
         return ids;
+    }
+
+    /** Fails, as {@link #addWords} would, when {@code word} cannot be a word of this dictionary. */
+    public void checkNewWord(String word) {
+        String problem = TextRules.wordProblem(word, labelPrefix);
+        if (problem != null) {
+            throw new IllegalArgumentException("cannot add word " + Printable.quote(word) + ": " + problem);
+        }
+    }
+
+    /** Fails, as {@link #addLabels} would, when {@code label} (with prefix) cannot be a label of this dictionary. */
+    public void checkNewLabel(String label) {
+        if (label == null || !isLabel(label)) {
+            throw new IllegalArgumentException("cannot add label " + Printable.quote(label) + ": labels start with '" + labelPrefix + "'");
+        }
+        String problem = LabelRules.problem(label.substring(labelPrefix.length()));
+        if (problem != null) {
+            throw new IllegalArgumentException("cannot add label " + Printable.quote(label) + ": " + problem + "; " + LabelRules.EXPECTED);
+        }
     }
 
     /** Marks a word as trained, so inference uses it from now on. */

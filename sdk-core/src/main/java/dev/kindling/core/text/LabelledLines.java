@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Reads fastText-format data ({@code __label__X} tokens anywhere on a line, several allowed, the rest is
- * text) and sorts out unusable lines: invalid UTF-8, empty or blank, no label, or labels but no text.
+ * text) and sorts out unusable lines: invalid UTF-8, empty or blank, no label, labels but no text, or a
+ * label or word the model would refuse ({@link LabelRules}, {@link TextRules#wordProblem}).
  * Each bad line is reported with its number; content never causes an exception.
  */
 public final class LabelledLines {
@@ -62,6 +63,25 @@ public final class LabelledLines {
         }
         if (labels == tokens.size() - 1) {
             return "labels but no text";
+        }
+        // The rules the model applies when it adds a label or a word, so training never meets one it refuses.
+        boolean visible = false;
+        for (String t : tokens.subList(0, tokens.size() - 1)) {
+            if (t.startsWith(labelPrefix)) {
+                String problem = LabelRules.problem(t.substring(labelPrefix.length()));
+                if (problem != null) {
+                    return "bad label " + Printable.quote(t) + ": " + problem + "; " + LabelRules.EXPECTED;
+                }
+            } else {
+                String problem = TextRules.wordProblem(t, labelPrefix);
+                if (problem != null) {
+                    return "bad word " + Printable.quote(t) + ": " + problem;
+                }
+                visible |= TextRules.hasVisibleCharacter(t);
+            }
+        }
+        if (!visible) {
+            return "no visible text besides the labels";
         }
         return null;
     }

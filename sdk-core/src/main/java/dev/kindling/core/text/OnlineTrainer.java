@@ -65,6 +65,9 @@ public final class OnlineTrainer {
                 }
             }
         }
+        // Checked before anything is added, so a batch the model refuses leaves it unchanged.
+        newLabels.forEach(dict::checkNewLabel);
+        newWords.forEach(dict::checkNewWord);
         OutputLayer out = model.output();
         if (!newLabels.isEmpty()) {
             model.addLabels(newLabels);

@@ -98,6 +98,19 @@ class KindlingCliTest {
     }
 
     @Test
+    void labelsTheModelWouldRefuseAreBadLinesOfTheTrainingFile(@TempDir Path dir) throws IOException {
+        Path train = dir.resolve("train.txt");
+        Files.write(train, List.of("__label__a fine", "__label__bell\u0007 rings", "__label__ empty name", "__label__b ok"));
+        Run r = run("", "supervised", "-input", train.toString(), "-output", dir.resolve("m").toString(), "-badLines", "fail",
+                "-thread", "1");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("2 bad line(s): line 2: bad label '__label__bell\\u0007': it contains the control character U+0007"),
+                r.err());
+        assertTrue(r.err().contains("line 3: bad label '__label__': the label is empty"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.bin")));
+    }
+
+    @Test
     void mistakesGiveOneClearMessageAndStatusOne(@TempDir Path dir) {
         Run r = run("", "supervised", "-input", "x");
         assertEquals(1, r.status());

@@ -70,16 +70,17 @@ public final class CheckpointStore {
         }
         Properties p = new Properties();
         p.load(new StringReader(Files.readString(cur, StandardCharsets.UTF_8)));
+        CurrentFileFields fields = new CurrentFileFields(cur, p);
+        Path model = dir.resolve(fields.text("model"));
+        if (!Files.isRegularFile(model) || !model.getParent().equals(dir)) {
+            throw new CheckpointFormatException(cur + " names a model file that is missing: " + model);
+        }
         try {
-            Path model = dir.resolve(p.getProperty("model"));
-            if (!Files.isRegularFile(model) || !model.getParent().equals(dir)) {
-                throw new CheckpointFormatException(cur + " names a model file that is missing: " + model);
-            }
-            return Optional.of(new Snapshot(model, Long.parseLong(p.getProperty("walSequence")),
-                    Long.parseLong(p.getProperty("examplesApplied")), Long.parseLong(p.getProperty("version")),
+            return Optional.of(new Snapshot(model, fields.count("walSequence"), fields.count("examplesApplied"), fields.count("version"),
                     parseJobs(cur, p.getProperty("jobs", ""))));
-        } catch (NullPointerException | NumberFormatException e) {
-            throw new CheckpointFormatException(cur + " is malformed: " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            throw new CheckpointFormatException(cur + " is malformed: bad job progress in jobs=" + p.getProperty("jobs")
+                    + " (expected distinct <job id>:<index> pairs)", e);
         }
     }
 

@@ -57,7 +57,8 @@ public final class FineTuningService implements AutoCloseable {
             }
             Path dir = models.dataDirectory(m.name());
             WriteAheadLog wal = WriteAheadLog.open(dir.resolve("wal"), properties.getWalSegmentBytes());
-            tuners.put(m.name(), new ModelFineTuner(m, properties, wal, models.checkpointStore(m.name()), listener));
+            PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
+            tuners.put(m.name(), new ModelFineTuner(m, properties, wal, models.checkpointStore(m.name()), quarantine, listener));
             jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
         }
         resumeJobs();

@@ -67,7 +67,8 @@ final class JobExamplesFile {
             if (count < 1) {
                 throw new JobFormatException(file + " is malformed: example count " + count);
             }
-            List<LabelledExample> examples = new ArrayList<>(Math.min(count, 1 << 20));
+            // Decoded only once the checksum matches: damage reads as damage, not as a bad example.
+            List<byte[]> records = new ArrayList<>(Math.min(count, 1 << 20));
             for (int i = 0; i < count; i++) {
                 int len = in.readInt();
                 if (len < 1 || len > 64 * 1024 * 1024) {
@@ -77,11 +78,7 @@ final class JobExamplesFile {
                 if (b.length != len) {
                     throw new EOFException();
                 }
-                try {
-                    examples.add(ExampleCodec.decode(b));
-                } catch (IllegalStateException e) {
-                    throw new JobFormatException(file + " is malformed at example " + i + ": " + e.getMessage(), e);
-                }
+                records.add(b);
             }
             int expected = (int) crc.getValue();
             if (in.readInt() != expected) {
@@ -89,6 +86,14 @@ final class JobExamplesFile {
             }
             if (in.read() >= 0) {
                 throw new JobFormatException(file + " is malformed: unexpected bytes after the checksum");
+            }
+            List<LabelledExample> examples = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                try {
+                    examples.add(ExampleCodec.decode(records.get(i)));
+                } catch (IllegalStateException e) {
+                    throw new JobFormatException(file + " is malformed at example " + i + ": " + e.getMessage(), e);
+                }
             }
             return examples;
         } catch (EOFException e) {

@@ -1,34 +1,29 @@
 package dev.kindling.spring.finetune;
 
+import dev.kindling.core.text.LabelRules;
+import dev.kindling.core.text.TextRules;
+
 import java.util.List;
 
 /**
  * A text and the labels it should get (without the label prefix); a label the model has not seen is
- * added to it when the example is trained.
+ * added to it when the example is trained. Built only from a text and labels the model accepts
+ * ({@link TextRules}, {@link LabelRules}: the rules the model itself applies), so an example that was
+ * logged and acknowledged can always be applied.
  */
 public record LabelledExample(String text, List<String> labels) {
 
     /** Longest accepted text, in characters. */
-    public static final int MAX_TEXT_CHARS = 100_000;
+    public static final int MAX_TEXT_CHARS = TextRules.MAX_CHARS;
     /** Longest accepted label, in characters. */
-    public static final int MAX_LABEL_CHARS = 200;
+    public static final int MAX_LABEL_CHARS = LabelRules.MAX_CHARS;
 
     public LabelledExample {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("example text is empty; expected some words to learn from");
-        }
-        if (text.length() > MAX_TEXT_CHARS) {
-            throw new IllegalArgumentException("example text has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARS);
-        }
+        TextRules.check(text);
         if (labels == null || labels.isEmpty()) {
             throw new IllegalArgumentException("example has no label; expected at least one");
         }
-        for (String l : labels) {
-            if (l == null || l.isBlank() || l.length() > MAX_LABEL_CHARS || l.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("bad label '" + l + "': labels are 1-" + MAX_LABEL_CHARS
-                        + " characters without whitespace");
-            }
-        }
+        labels.forEach(LabelRules::check);
         labels = List.copyOf(labels);
     }
 

@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * update records, per job, the highest index it applied ({@link ServedModel#jobProgress}), and checkpoints
  * store that with the model. After replaying the log on start the model therefore holds exactly a prefix
  * of each job, and {@link #jobApplied} says where the job resumes.
+ *
+ * <p>A logged record the model cannot apply (one that cannot be decoded, or whose example the model
+ * refuses, e.g. written by an older release that checked less) never stops fine-tuning: it is set aside
+ * in the {@link PoisonRecordQuarantine}, counted, and the records after it are applied.
  */
 public final class ModelFineTuner implements AutoCloseable {
 
@@ -44,10 +48,18 @@ public final class ModelFineTuner implements AutoCloseable {
         void applied(ServedModel model, ServedModel.UpdateResult result, int queueDepth);
     }
 
+    /** Trains a batch into the model: {@link ServedModel#update}, or in tests one that refuses chosen examples. */
+    @FunctionalInterface
+    interface BatchTrainer {
+        ServedModel.UpdateResult train(List<LabelledExample> examples, float lr, long lastSequence, Map<String, Long> jobMarks);
+    }
+
     private final ServedModel model;
+    private final BatchTrainer trainer;
     private final FineTuningProperties properties;
     private final WriteAheadLog wal;
     private final CheckpointStore checkpoints;
+    private final PoisonRecordQuarantine quarantine;
     private final Listener listener;
     private final Semaphore capacity;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -61,16 +73,26 @@ public final class ModelFineTuner implements AutoCloseable {
     private volatile boolean jobsForgotten;
     private volatile double lastLoss = Double.NaN;
     private volatile long checkpointedVersion;
+    /** The log sequence the last checkpoint contains: a record set aside moves the model past it without a new version. */
+    private volatile long checkpointedSequence;
 
     ModelFineTuner(ServedModel model, FineTuningProperties properties, WriteAheadLog wal, CheckpointStore checkpoints,
-                   Listener listener) throws IOException {
+                   PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
+        this(model, model::update, properties, wal, checkpoints, quarantine, listener);
+    }
+
+    ModelFineTuner(ServedModel model, BatchTrainer trainer, FineTuningProperties properties, WriteAheadLog wal,
+                   CheckpointStore checkpoints, PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
         this.model = model;
+        this.trainer = trainer;
         this.properties = properties;
         this.wal = wal;
         this.checkpoints = checkpoints;
+        this.quarantine = quarantine;
         this.listener = listener;
         this.capacity = new Semaphore(properties.getQueueCapacity());
         long before = model.version();
+        this.checkpointedSequence = model.appliedSequence();
         boolean replayed = replay();
         // What was replayed is not in a checkpoint yet: the first checkpoint round writes one and trims the log.
         this.checkpointedVersion = replayed ? before : model.version();
@@ -84,20 +106,28 @@ public final class ModelFineTuner implements AutoCloseable {
         long[] last = {0};
         long[] count = {0};
         wal.replay(model.appliedSequence(), (seq, payload) -> {
-            ExampleCodec.Logged logged = ExampleCodec.decodeLogged(payload);
-            batch.add(new Pending(seq, logged.example(), logged.position()));
             last[0] = seq;
             count[0]++;
+            ExampleCodec.Logged logged;
+            try {
+                logged = ExampleCodec.decodeLogged(payload);
+            } catch (IllegalStateException undecodable) {
+                // In log order: what came before it is applied first.
+                applyOrSetAside(batch);
+                batch.clear();
+                setAside(seq, payload, undecodable, null);
+                return;
+            }
+            batch.add(new Pending(seq, logged.example(), logged.position()));
             if (batch.size() >= properties.getBatchSize()) {
-                apply(batch);
+                applyOrSetAside(batch);
                 batch.clear();
             }
         });
-        if (!batch.isEmpty()) {
-            apply(batch);
-        }
+        applyOrSetAside(batch);
         if (count[0] > 0) {
-            log.info("model {}: replayed {} examples from the write-ahead log (up to sequence {})", model.name(), count[0], last[0]);
+            log.info("model {}: replayed {} records from the write-ahead log (up to sequence {}); {} set aside", model.name(), count[0],
+                    last[0], quarantine.setAsideSinceStart());
         }
         return count[0] > 0;
     }
@@ -207,8 +237,10 @@ public final class ModelFineTuner implements AutoCloseable {
                 // Never train what is not on disk: if forcing the log failed, its writers were told so. (A checkpoint
                 // holding a record the log then lost would also give its sequence number to the next record.)
                 wal.awaitDurable(batch.get(batch.size() - 1).sequence());
-                ServedModel.UpdateResult r = apply(batch);
-                lastLoss = r.meanLoss();
+                ServedModel.UpdateResult r = applyOrSetAside(batch);
+                if (r.examples() > 0) {
+                    lastLoss = r.meanLoss();
+                }
                 capacity.release(batch.size());
                 batch.clear();
                 if (listener != null) {
@@ -226,6 +258,45 @@ public final class ModelFineTuner implements AutoCloseable {
         }
     }
 
+    /**
+     * Trains a batch; when the model refuses it, applies its examples one at a time and sets aside each one
+     * it refuses, so the rest is trained. Returns what was trained (no example at all for an empty batch).
+     */
+    private ServedModel.UpdateResult applyOrSetAside(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return new ServedModel.UpdateResult(model.version(), Double.NaN, 0, 0);
+        }
+        try {
+            return apply(batch);
+        } catch (IllegalArgumentException refused) {
+            // The model checks a whole batch before it changes anything, so nothing of it was trained yet.
+            double lossSum = 0;
+            int examples = 0, labelsAdded = 0;
+            for (Pending p : batch) {
+                try {
+                    ServedModel.UpdateResult r = apply(List.of(p));
+                    lossSum += r.meanLoss() * r.examples();
+                    examples += r.examples();
+                    labelsAdded += r.labelsAdded();
+                } catch (IllegalArgumentException e) {
+                    setAside(p.sequence(), ExampleCodec.encode(p.example(), p.position()), e, p.position());
+                }
+            }
+            return new ServedModel.UpdateResult(model.version(), examples == 0 ? Double.NaN : lossSum / examples, examples, labelsAdded);
+        }
+    }
+
+    /** Keeps a record the model cannot apply in the quarantine and moves the model past it (and its job past it). */
+    private void setAside(long sequence, byte[] payload, Throwable error, JobPosition position) {
+        try {
+            quarantine.setAside(sequence, payload, error);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not set aside write-ahead-log record " + sequence + " of model '" + model.name()
+                    + "' in " + quarantine.directory() + ": " + e.getMessage(), e);
+        }
+        model.skip(sequence, position == null ? Map.of() : Map.of(position.jobId(), position.index()));
+    }
+
     /** Trains one batch (in log order) and records the log position and each job's progress it reaches. */
     private ServedModel.UpdateResult apply(List<Pending> batch) {
         List<LabelledExample> examples = new ArrayList<>(batch.size());
@@ -236,7 +307,7 @@ public final class ModelFineTuner implements AutoCloseable {
                 jobMarks.merge(p.position().jobId(), p.position().index(), Math::max);
             }
         }
-        return model.update(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence(), jobMarks);
+        return trainer.train(examples, properties.getLearningRate(), batch.get(batch.size() - 1).sequence(), jobMarks);
     }
 
     private void checkpointLoop() {
@@ -258,7 +329,7 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Writes a checkpoint when the model (or the set of jobs it tracks) changed since the last one, then trims the log. */
     public synchronized void checkpointIfChanged() throws IOException {
-        if (model.version() == checkpointedVersion && !jobsForgotten) {
+        if (model.version() == checkpointedVersion && model.appliedSequence() == checkpointedSequence && !jobsForgotten) {
             return;
         }
         jobsForgotten = false;
@@ -270,6 +341,7 @@ public final class ModelFineTuner implements AutoCloseable {
             throw e;
         }
         checkpointedVersion = s.version();
+        checkpointedSequence = s.walSequence();
         wal.truncateThrough(s.walSequence());
     }
 
@@ -286,6 +358,15 @@ public final class ModelFineTuner implements AutoCloseable {
     /** Log sequences accepted but not yet applied (the fine-tuning lag). */
     public long lag() {
         return Math.max(0, wal.lastSequence() - model.appliedSequence());
+    }
+
+    /** Log records set aside since start because they could not be applied. */
+    public long setAside() {
+        return quarantine.setAsideSinceStart();
+    }
+
+    public PoisonRecordQuarantine quarantine() {
+        return quarantine;
     }
 
     public double lastLoss() {

@@ -4,6 +4,7 @@ import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.OnlineTrainer;
 import dev.kindling.core.text.TextClassifier;
+import dev.kindling.core.text.TextRules;
 import dev.kindling.core.text.Tokenizer;
 import dev.kindling.spring.embedding.CachedEmbeddingTable;
 import dev.kindling.spring.finetune.CheckpointStore;
@@ -28,7 +29,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class ServedModel {
 
     /** Longest text accepted for classification, in characters. */
-    public static final int MAX_TEXT_CHARS = 100_000;
+    public static final int MAX_TEXT_CHARS = TextRules.MAX_CHARS;
     /** Largest k accepted. */
     public static final int MAX_K = 1000;
 
@@ -210,6 +211,23 @@ public final class ServedModel {
         }
     }
 
+    /**
+     * Records that the log up to {@code sequence} is dealt with although its record trained nothing (it
+     * was set aside), together with the job progress it carries, so that neither the next replay nor a
+     * waiting job comes back to it. Publishes no new version: the parameters did not change.
+     */
+    public void skip(long sequence, Map<String, Long> jobMarks) {
+        mutation.lock();
+        try {
+            if (sequence > appliedSequence) {
+                appliedSequence = sequence;
+            }
+            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+        } finally {
+            mutation.unlock();
+        }
+    }
+
     /** Restores counters from a checkpoint (startup). */
     public void restore(long sequence, long examples, long fromVersion) {
         restore(sequence, examples, fromVersion, Map.of());
@@ -265,13 +283,9 @@ public final class ServedModel {
         }
     }
 
+    /** The texts classified are held to the rules of the texts learned from: one rule for every entry point. */
     static void checkText(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("text is missing");
-        }
-        if (text.length() > MAX_TEXT_CHARS) {
-            throw new IllegalArgumentException("text has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARS);
-        }
+        TextRules.check(text);
     }
 
     @Override

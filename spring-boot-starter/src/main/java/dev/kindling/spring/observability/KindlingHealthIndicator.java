@@ -52,6 +52,7 @@ public final class KindlingHealthIndicator implements HealthIndicator {
                     ModelFineTuner t = ft.tuner(m.name());
                     d.put("fineTuningLag", t.lag());
                     d.put("queueDepth", t.queueDepth());
+                    d.put("quarantinedRecords", heldRecords(t));
                     if (t.failure() != null) {
                         d.put("fineTuningFailure", t.failure().toString());
                         h.down();
@@ -62,5 +63,14 @@ public final class KindlingHealthIndicator implements HealthIndicator {
             h.withDetail("models", ms);
         }
         return h.build();
+    }
+
+    /** Records set aside and waiting for an operator; they do not make the model DOWN (later records are applied). */
+    private static Object heldRecords(ModelFineTuner t) {
+        try {
+            return t.quarantine().held();
+        } catch (java.io.IOException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 }

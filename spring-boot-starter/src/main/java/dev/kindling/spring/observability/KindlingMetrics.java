@@ -6,6 +6,7 @@ import dev.kindling.spring.finetune.FineTuningService;
 import dev.kindling.spring.finetune.ModelFineTuner;
 import dev.kindling.spring.model.ModelRegistry;
 import dev.kindling.spring.model.ServedModel;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -13,7 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Micrometer meters for devices (calls in flight, failures, breaker state, memory), models (version,
- * labels) and fine-tuning (examples applied, loss, queue depth, lag). Inference latency and batch
+ * labels) and fine-tuning (examples applied, loss, queue depth, lag, records set aside). Inference latency and batch
  * sizes are timed where they happen ({@code ClassificationService}); cache statistics are bound by
  * {@code EmbeddingCaches}.
  */
@@ -66,6 +67,8 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
             Gauge.builder("kindling.finetune.queue.depth", t, ModelFineTuner::queueDepth).tag("model", model).register(r);
             Gauge.builder("kindling.finetune.lag", t, ModelFineTuner::lag).tag("model", model).register(r);
             Gauge.builder("kindling.finetune.loss", t, ModelFineTuner::lastLoss).tag("model", model).register(r);
+            FunctionCounter.builder("kindling.finetune.quarantined", t, ModelFineTuner::setAside).tag("model", model)
+                    .description("write-ahead-log records that could not be applied and were set aside (since start)").register(r);
         }
     }
 

@@ -92,4 +92,20 @@ class StarterApplicationTest {
                 .hasMessageContaining("k must be");
         assertThatThrownBy(() -> fineTuning.submit("topics", LabelledExample.of(" ", "x"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theEngineApiRefusesWhatTheModelCouldNeverTakeBeforeAnythingIsLogged() {
+        long acknowledged = fineTuning.tuner("topics").acknowledged();
+        assertThatThrownBy(() -> fineTuning.submit("topics", LabelledExample.of("t", "my\u0000label")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character U+0000");
+        assertThatThrownBy(() -> fineTuning.submit("topics", new LabelledExample("t", java.util.List.of("ok", "line\u2028break"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whitespace character U+2028");
+        assertThat(fineTuning.tuner("topics").acknowledged()).isEqualTo(acknowledged);
+        assertThatThrownBy(() -> classification.classify("topics", "broken \uD800 pair", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate U+D800");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) health.get("kindlingHealthIndicator").health()
+                .getDetails().get("models");
+        assertThat(models.get("topics")).containsEntry("quarantinedRecords", 0L);
+    }
 }
