@@ -56,7 +56,7 @@ public final class FineTuningService implements AutoCloseable {
                 continue;
             }
             Path dir = models.dataDirectory(m.name());
-            WriteAheadLog wal = WriteAheadLog.open(dir.resolve("wal"), properties.getWalSegmentBytes());
+            WriteAheadLog wal = ModelLogs.open(m.name(), dir.resolve("wal"), properties);
             tuners.put(m.name(), new ModelFineTuner(m, properties, wal, models.checkpointStore(m.name()), listener));
             jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
         }

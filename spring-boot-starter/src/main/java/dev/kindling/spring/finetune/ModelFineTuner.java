@@ -80,6 +80,7 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
     private boolean replay() throws IOException {
+        checkLogReaches(model.appliedSequence());
         List<Pending> batch = new ArrayList<>();
         long[] last = {0};
         long[] count = {0};
@@ -100,6 +101,23 @@ public final class ModelFineTuner implements AutoCloseable {
             log.info("model {}: replayed {} examples from the write-ahead log (up to sequence {})", model.name(), count[0], last[0]);
         }
         return count[0] > 0;
+    }
+
+    /**
+     * The log must hold every record after {@code applied} (the model's checkpoint): a gap would silently drop
+     * acknowledged examples. A log that ends before the checkpoint (lost, or cut by an approved truncation)
+     * continues its numbering after it, or new examples would reuse sequences replay skips.
+     */
+    private void checkLogReaches(long applied) throws IOException {
+        if (wal.lastSequence() < applied) {
+            log.warn("model {}: the write-ahead log ends at sequence {}, before the checkpoint's {}; new examples are numbered after {}",
+                    model.name(), wal.lastSequence(), applied, applied);
+            wal.continueAfter(applied);
+        } else if (wal.firstSequence() > applied + 1) {
+            throw new IllegalStateException("model '" + model.name() + "': the write-ahead log starts at sequence " + wal.firstSequence()
+                    + " but the checkpoint in use holds only up to " + applied + ": acknowledged examples " + (applied + 1) + ".."
+                    + (wal.firstSequence() - 1) + " are in neither; refusing to start without them");
+        }
     }
 
     public ServedModel model() {
