@@ -351,6 +351,11 @@ public final class ModelFineTuner implements AutoCloseable {
         }
     }
 
+    /** Closes the log after {@link #halt()} (a start that failed part-way). */
+    void closeLog() throws IOException {
+        wal.close();
+    }
+
     /**
      * Stops the threads without training the queue, checkpointing or closing the log, as a crash would
      * (tests); returns once they stopped, so that a new fine-tuner may open the same directory.

@@ -120,6 +120,11 @@ public final class ModelRegistry {
         return Collections.unmodifiableCollection(models.values());
     }
 
+    /** The data directory: one sub-directory per model. */
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
     /** Where a model's write-ahead log and checkpoints live. */
     public Path dataDirectory(String name) {
         return dataRoot.resolve(name);
