@@ -72,8 +72,9 @@ public final class ModelFineTuner implements AutoCloseable {
         this.capacity = new Semaphore(properties.getQueueCapacity());
         long before = model.version();
         boolean replayed = replay();
-        // What was replayed is not in a checkpoint yet: the first checkpoint round writes one and trims the log.
-        this.checkpointedVersion = replayed ? before : model.version();
+        // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
+        // checkpoint round writes one (and trims the log).
+        this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
         this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
         this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
     }
@@ -288,7 +289,8 @@ public final class ModelFineTuner implements AutoCloseable {
             throw e;
         }
         checkpointedVersion = s.version();
-        wal.truncateThrough(s.walSequence());
+        // Only through the oldest kept checkpoint: each must stay completable from the log, should a newer one be damaged.
+        wal.truncateThrough(checkpoints.oldestKeptWalSequence());
     }
 
     /** Examples acknowledged since start. */
