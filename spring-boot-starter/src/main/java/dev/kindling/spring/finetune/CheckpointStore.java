@@ -264,12 +264,20 @@ public final class CheckpointStore {
         for (String pair : value.split(",")) {
             int colon = pair.indexOf(':');
             String id = colon < 0 ? pair : pair.substring(0, colon);
-            long index = colon < 0 ? -1 : Long.parseLong(pair.substring(colon + 1).trim());
+            long index = colon < 0 ? -1 : indexOf(pair.substring(colon + 1));
             if (!JobIds.isValid(id.trim()) || index < 0 || jobs.put(id.trim(), index) != null) {
                 throw new CheckpointFormatException(cur + " is malformed: bad job progress '" + pair + "' in jobs=" + value
                         + " (expected distinct <job id>:<index> pairs)");
             }
         }
         return jobs;
+    }
+
+    private static long indexOf(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;   // reported with the whole pair by the caller
+        }
     }
 }
