@@ -100,6 +100,13 @@ public final class WriteAheadLog implements Closeable {
         for (int i = 0; i < segments.size(); i++) {
             Path segment = segments.get(i);
             boolean last = i == segments.size() - 1;
+            if (firstSeqOf(segment) != seq + 1 && approved != null && approved.offset() == 0
+                    && approved.segment().equals(segment.getFileName().toString())) {
+                dropAsApproved(segments.subList(i, segments.size()), "sequences " + (seq + 1) + ".." + (firstSeqOf(segment) - 1)
+                        + " are missing before " + segment);
+                approvalUsed = true;
+                break;
+            }
             checkContinues(segment, seq);
             WalSegmentScan scan = WalSegmentScan.read(segment, seq + 1, Long.MAX_VALUE, null);
             seq = scan.lastSequence();
@@ -140,7 +147,9 @@ public final class WriteAheadLog implements Closeable {
             Path copy = keepAside(segment, 0);
             throw new WriteAheadLogCorruptException("write-ahead log segment " + segment + " is corrupt at byte 0: it starts at sequence "
                     + first + " but the log before it ends at " + previousLast + " (a segment is missing or misnamed). Acknowledged"
-                    + " records may be lost; nothing was changed. An untouched copy is in " + copy + ".", segment, 0);
+                    + " records may be lost; nothing was changed. An untouched copy is in " + copy + ". To end the log at sequence "
+                    + previousLast + " and drop this segment and every later one, approve the truncation " + segment.getFileName()
+                    + ":0.", segment, 0);
         }
     }
 
@@ -166,6 +175,17 @@ public final class WriteAheadLog implements Closeable {
                 + scan.intactAfter().firstSequence() + ".." + scan.intactAfter().lastSequence() + ")" : "")
                 + (later.isEmpty() ? "" : ", and " + later.size() + " later segments moved to " + aside)
                 + ". The untouched segment is in " + copy + ".");
+    }
+
+    /** An approved cut at a missing segment: it and every later segment leave the log (moved to {@code damaged/}). */
+    private void dropAsApproved(List<Path> dropped, String why) throws IOException {
+        Path aside = Files.createDirectories(dir.resolve(DAMAGED_DIR));
+        for (Path p : dropped) {
+            Files.move(p, aside.resolve(p.getFileName() + ".dropped"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory();
+        log.severe("write-ahead log " + dir + ": AS APPROVED BY THE OPERATOR, " + why + ": " + dropped.size()
+                + " segments from there on are dropped from the log and moved to " + aside + ".");
     }
 
     private WriteAheadLogCorruptException corruption(WalSegmentScan scan, boolean last, ApprovedTruncation approved) throws IOException {

@@ -143,6 +143,17 @@ class WriteAheadLogDamageTest {
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> WriteAheadLog.open(dir, 4096));
         assertTrue(e.getMessage().contains(segs.get(2).toString()) && e.getMessage().contains("at byte 0"), e.getMessage());
         assertEquals(lastSize, Files.size(segs.get(2)), "the records after the gap are kept");
+        assertTrue(e.getMessage().contains("approve the truncation " + segs.get(2).getFileName() + ":0"), e.getMessage());
+
+        ApprovedTruncation approved = new ApprovedTruncation(segs.get(2).getFileName().toString(), 0);
+        long endOfFirst;
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, 4096, approved)) {
+            endOfFirst = wal.lastSequence();
+            assertEquals(segs.get(1).getFileName().toString(), String.format("wal-%020d.log", endOfFirst + 1),
+                    "the log ends where the missing segment began");
+            assertEquals(endOfFirst + 1, wal.append(payload((int) endOfFirst + 1)));
+        }
+        assertTrue(Files.exists(dir.resolve(WriteAheadLog.DAMAGED_DIR).resolve(segs.get(2).getFileName() + ".dropped")));
     }
 
     /** Ways a crash leaves the end of the last segment; each is cut off with a warning, and appending resumes. */
