@@ -10,11 +10,15 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and writes the safetensors format (float32 tensors), so that PyTorch reads what Kindling
- * writes and the other way round.
+ * writes and the other way round. Kindling records CRC32C checksums of the header and of each tensor in
+ * {@code __metadata__} ({@link SafetensorsChecksums}), verified whenever the file is read.
  *
  * <p>Writes are atomic: the file is written under a temporary name in the target directory, forced to
  * disk, renamed over the target, and the directory is forced. A crash at any point leaves either the
@@ -37,19 +41,29 @@ public final class Safetensors {
         return new Contents(f.loadAll(), f.metadata());
     }
 
-    /** Writes {@code tensors} (any device; copied to the host as needed) and string metadata atomically. */
+    /**
+     * Writes {@code tensors} (any device; copied to the host as needed) and string metadata atomically, with
+     * checksums (metadata keys starting {@code kindling.crc32c.} are reserved for them).
+     */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         if (!ByteOrder.nativeOrder().equals(ByteOrder.LITTLE_ENDIAN)) {
             throw new UnsupportedOperationException("safetensors I/O needs a little-endian platform");
         }
-        byte[] header = header(tensors, metadata);
+        byte[] header = header(tensors, SafetensorsChecksums.withPlaceholders(metadata, tensors.keySet()));
         AtomicFiles.replace(path, ch -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
             AtomicFiles.writeFully(ch, len);
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+            Map<String, Integer> crcs = new LinkedHashMap<>();
+            Iterator<String> names = tensors.keySet().iterator();
             for (Tensor t : tensors.values()) {
-                writeTensor(ch, t.device().isCpu() ? t : t.to(Device.CPU), chunk);
+                crcs.put(names.next(), writeTensor(ch, t.device().isCpu() ? t : t.to(Device.CPU), chunk));
+            }
+            // The checksums are known now: fill them into the header, whose length does not change.
+            ByteBuffer sealed = ByteBuffer.wrap(SafetensorsChecksums.seal(header, crcs));
+            while (sealed.hasRemaining()) {
+                ch.write(sealed, 8 + sealed.position());
             }
         });
     }
@@ -91,17 +105,21 @@ public final class Safetensors {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void writeTensor(FileChannel ch, Tensor t, ByteBuffer chunk) throws IOException {
+    /** Writes one tensor's data; returns its CRC32C. */
+    private static int writeTensor(FileChannel ch, Tensor t, ByteBuffer chunk) throws IOException {
         MemorySegment src = t.segment();
         MemorySegment buf = MemorySegment.ofBuffer(chunk.clear());
         long pos = t.offset() * Float.BYTES;
         long end = pos + t.numel() * Float.BYTES;
+        CRC32C crc = new CRC32C();
         while (pos < end) {
             int n = (int) Math.min(CHUNK, end - pos);
             MemorySegment.copy(src, pos, buf, 0, n);
             chunk.clear().limit(n);
+            crc.update(chunk.duplicate());
             AtomicFiles.writeFully(ch, chunk);
             pos += n;
         }
+        return (int) crc.getValue();
     }
 }

@@ -21,12 +21,17 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * An opened safetensors file whose header has been fully validated: a little-endian u64 header length,
  * a JSON header (per tensor: dtype, shape, data_offsets relative to the data section; optional
  * {@code __metadata__} of strings), then the data. Every check happens in {@link #open} before any
  * tensor is read, so a malformed or hostile file is rejected whole with a {@link CheckpointFormatException}.
+ *
+ * <p>A file Kindling wrote carries CRC32C checksums ({@link SafetensorsChecksums}): the header's is verified
+ * in {@link #open} before the header is parsed, a tensor's when it is loaded or mapped. Files without
+ * them (another tool's, an older Kindling's) are read unverified, with an INFO saying so.
  *
  * <p>F32 tensors can be memory-mapped without copying ({@link #map}); F32, F64, F16 and BF16 tensors can
  * be loaded as float32 copies ({@link #load}).
@@ -44,14 +49,22 @@ public final class SafetensorsFile {
         }
     }
 
+    private static final Logger log = Logger.getLogger(SafetensorsFile.class.getName());
+
     private final Path path;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
+    private final boolean checksummed;
+    /** Recorded CRC32C per tensor; empty for a file without checksums. */
+    private final Map<String, Integer> tensorCrcs;
 
-    private SafetensorsFile(Path path, Map<String, Entry> entries, Map<String, String> metadata) {
+    private SafetensorsFile(Path path, Map<String, Entry> entries, Map<String, String> metadata, boolean checksummed,
+                            Map<String, Integer> tensorCrcs) {
         this.path = path;
         this.entries = entries;
         this.metadata = metadata;
+        this.checksummed = checksummed;
+        this.tensorCrcs = tensorCrcs;
     }
 
     /** Reads and validates the header of {@code path}. */
@@ -73,6 +86,10 @@ public final class SafetensorsFile {
             }
             java.nio.ByteBuffer hb = java.nio.ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, 8);
+            boolean verified = SafetensorsChecksums.verifyHeader(path, hb.array());
+            if (!verified) {
+                log.info(path + " has no Kindling checksums (written by another tool or an older Kindling): reading it unverified");
+            }
             String json;
             try {
                 json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -80,11 +97,11 @@ public final class SafetensorsFile {
             } catch (CharacterCodingException e) {
                 throw bad(path, "header is not valid UTF-8");
             }
-            return parseHeader(path, json, 8 + headerLen, size - 8 - headerLen);
+            return parseHeader(path, json, 8 + headerLen, size - 8 - headerLen, verified);
         }
     }
 
-    private static SafetensorsFile parseHeader(Path path, String json, long dataStart, long dataLength) {
+    private static SafetensorsFile parseHeader(Path path, String json, long dataStart, long dataLength, boolean verified) {
         Object root;
         try {
             root = Json.parse(json);
@@ -125,7 +142,9 @@ public final class SafetensorsFile {
             entries.put(name, new Entry(name, dtype, shape, dataStart + off[0], off[1] - off[0]));
         }
         checkLayout(path, entries, dataStart, dataLength);
-        return new SafetensorsFile(path, Collections.unmodifiableMap(entries), metadata);
+        Map<String, Integer> crcs = SafetensorsChecksums.tensorCrcs(path, metadata, entries.keySet(), verified);
+        return new SafetensorsFile(path, Collections.unmodifiableMap(entries),
+                Collections.unmodifiableMap(SafetensorsChecksums.callerMetadata(metadata)), verified, Map.copyOf(crcs));
     }
 
     /** Tensors may not overlap, and (as the format requires) must cover the data section without holes. */
@@ -194,8 +213,14 @@ public final class SafetensorsFile {
         return entries;
     }
 
+    /** The metadata its writer gave (Kindling's checksum entries left out). */
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** Whether the file carries checksums (its header was verified; its tensors are when read). */
+    public boolean checksummed() {
+        return checksummed;
     }
 
     public Entry entry(String name) {
@@ -215,16 +240,35 @@ public final class SafetensorsFile {
         }
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment src = ch.map(FileChannel.MapMode.READ_ONLY, e.fileOffset(), e.byteLength(), arena);
+            verify(e, src);
             e.dtype().toFloat32(src, t.segment(), t.offset(), e.numel());
         }
         return t;
     }
 
+    private void verify(Entry e, MemorySegment data) {
+        Integer recorded = tensorCrcs.get(e.name());
+        if (recorded == null) {
+            return;
+        }
+        int computed = Crc32c.of(data);
+        if (computed != recorded) {
+            throw SafetensorsChecksums.corrupt(path, "tensor '" + e.name() + "' (bytes " + e.fileOffset() + ".." + (e.fileOffset()
+                    + e.byteLength()) + ") does not match its checksum (CRC32C " + Crc32c.hex(computed) + ", the file records "
+                    + Crc32c.hex(recorded) + ")");
+        }
+    }
+
     /**
-     * Tensor {@code name} mapped read-only from the file, without copying (F32 only). The mapping lives
-     * as long as the returned tensor is reachable; writing to it fails.
+     * Tensor {@code name} mapped read-only from the file, without copying (F32 only), its checksum verified
+     * by reading it once. The mapping lives as long as the returned tensor is reachable; writing to it fails.
      */
     public Tensor map(String name) throws IOException {
+        return map(name, MappedVerification.VERIFY);
+    }
+
+    /** As {@link #map(String)}; {@link MappedVerification#SKIP} maps it unverified, touching none of its pages. */
+    public Tensor map(String name, MappedVerification check) throws IOException {
         Entry e = entry(name);
         if (e.dtype() != DType.F32) {
             throw new CheckpointFormatException(path + ": tensor '" + name + "' is " + e.dtype() + "; only F32 can be mapped, use load()");
@@ -232,7 +276,11 @@ public final class SafetensorsFile {
         if (e.fileOffset() % Float.BYTES != 0) {
             throw new CheckpointFormatException(path + ": tensor '" + name + "' starts at an unaligned file offset " + e.fileOffset());
         }
-        return Tensor.wrap(CpuStorage.map(path, e.fileOffset(), e.numel(), FileChannel.MapMode.READ_ONLY, Arena.ofAuto()), 0, e.shape());
+        Tensor t = Tensor.wrap(CpuStorage.map(path, e.fileOffset(), e.numel(), FileChannel.MapMode.READ_ONLY, Arena.ofAuto()), 0, e.shape());
+        if (check == MappedVerification.VERIFY) {
+            verify(e, t.segment().asSlice(0, e.byteLength()));
+        }
+        return t;
     }
 
     /** All tensors as float32 copies, in header order. */

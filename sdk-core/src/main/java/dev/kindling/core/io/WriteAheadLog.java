@@ -3,37 +3,50 @@ package dev.kindling.core.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * An append-only, crash-safe log of opaque records (e.g. labelled examples accepted for fine-tuning).
  * {@link #append} returns only once the record is on stable storage, so whoever acknowledges after it
  * may promise the record survives a crash. Concurrent appenders share each {@code fsync} (group commit).
  *
- * <p>Records carry increasing sequence numbers and a CRC32C. The log lives in segment files
- * {@code wal-<first sequence>.log}; on open, a torn record at the end of the last segment (a crash
- * mid-write, never acknowledged) is cut off, while corruption anywhere else is an error. A checkpoint
- * that contains everything up to sequence S lets {@link #truncateThrough(long)} drop whole segments.
+ * <p>Records carry consecutive sequence numbers and a CRC32C. The log lives in segment files
+ * {@code wal-<first sequence>.log}. Opening tells two kinds of damage apart:
+ * <ul>
+ *   <li>a <b>torn tail</b>: the last segment ends in bytes that are not an intact record and no intact
+ *   record follows them (a crash cut an append short; it was never acknowledged). It is cut off, with a
+ *   warning naming the file, offset and bytes.</li>
+ *   <li><b>corruption</b>: a damaged record with an intact record after it, in any segment but the last,
+ *   or segments whose sequences do not continue. Those are acknowledged records: opening fails with a
+ *   {@link WriteAheadLogCorruptException} naming file and offset, after copying the segment untouched into
+ *   {@code damaged/}. Nothing is cut unless the operator approves exactly that cut ({@link ApprovedTruncation}).</li>
+ * </ul>
+ * A checkpoint that contains everything up to sequence S lets {@link #truncateThrough(long)} drop whole segments.
  *
- * <p>Record layout: int payload length, long sequence, payload, int CRC32C of (sequence, payload); little-endian.
+ * <p>Record layout: see {@link WalRecordFormat}.
  */
 public final class WriteAheadLog implements Closeable {
 
-    private static final int HEADER = Integer.BYTES + Long.BYTES;
-    private static final int TRAILER = Integer.BYTES;
+    private static final Logger log = Logger.getLogger(WriteAheadLog.class.getName());
+    private static final Pattern SEGMENT_NAME = Pattern.compile("wal-\\d{20}\\.log");
     /** Largest accepted payload: guards replay against a corrupt length field. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /** Where untouched copies of damaged segments (and segments an approved truncation dropped) are kept. */
+    public static final String DAMAGED_DIR = "damaged";
+    /** Where segments go that {@link #continueAfter} left behind (all their records are in a checkpoint). */
+    public static final String SUPERSEDED_DIR = "superseded";
 
     private final Path dir;
     private final long segmentBytes;
@@ -55,41 +68,208 @@ public final class WriteAheadLog implements Closeable {
         this.segmentBytes = segmentBytes;
     }
 
-    /** Opens (or creates) the log in {@code dir}, repairing a torn tail; segments roll over near {@code segmentBytes}. */
+    /** Opens (or creates) the log in {@code dir}, cutting off a torn tail; segments roll over near {@code segmentBytes}. */
     public static WriteAheadLog open(Path dir, long segmentBytes) throws IOException {
+        return open(dir, segmentBytes, null);
+    }
+
+    /**
+     * As {@link #open(Path, long)}; when the log's first damage is exactly at {@code approved} (may be null),
+     * cuts the log there instead of failing, as the operator approved.
+     */
+    public static WriteAheadLog open(Path dir, long segmentBytes, ApprovedTruncation approved) throws IOException {
         if (segmentBytes < 4096) {
             throw new IllegalArgumentException("WAL segment size must be at least 4096 bytes, got " + segmentBytes);
         }
         Files.createDirectories(dir);
         WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes);
-        wal.recover();
+        wal.recover(approved);
         return wal;
     }
 
-    private void recover() throws IOException {
+    /** Whether {@code fileName} names a log segment. */
+    public static boolean isSegmentName(String fileName) {
+        return SEGMENT_NAME.matcher(fileName).matches();
+    }
+
+    private void recover(ApprovedTruncation approved) throws IOException {
         List<Path> segments = segments();
-        long seq = 0;
+        // The first segment's name says where the log starts (earlier segments were trimmed after a checkpoint).
+        long seq = segments.isEmpty() ? 0 : firstSeqOf(segments.get(0)) - 1;
+        boolean approvalUsed = false;
         for (int i = 0; i < segments.size(); i++) {
+            Path segment = segments.get(i);
             boolean last = i == segments.size() - 1;
-            ScanResult r = scan(segments.get(i), seq, null, Long.MIN_VALUE);
-            if (r.tornAt >= 0) {
-                if (!last) {
-                    throw new CheckpointFormatException("write-ahead log segment " + segments.get(i) + " is corrupt at byte " + r.tornAt
-                            + " and is not the last segment: refusing to drop acknowledged records");
-                }
-                try (FileChannel ch = FileChannel.open(segments.get(i), StandardOpenOption.WRITE)) {
-                    ch.truncate(r.tornAt);
-                    ch.force(true);
-                }
+            if (firstSeqOf(segment) != seq + 1 && approved != null && approved.offset() == 0
+                    && approved.segment().equals(segment.getFileName().toString())) {
+                dropAsApproved(segments.subList(i, segments.size()), "sequences " + (seq + 1) + ".." + (firstSeqOf(segment) - 1)
+                        + " are missing before " + segment);
+                approvalUsed = true;
+                break;
             }
-            seq = r.lastSeq;
+            checkContinues(segment, seq);
+            WalSegmentScan scan = WalSegmentScan.read(segment, seq + 1, Long.MAX_VALUE, null);
+            seq = scan.lastSequence();
+            if (!scan.damaged()) {
+                continue;
+            }
+            if (last && !scan.intactAfter().found()) {
+                cutTornTail(scan);
+            } else if (approves(approved, scan)) {
+                cutAsApproved(scan, segments.subList(i + 1, segments.size()));
+                approvalUsed = true;
+                break;
+            } else {
+                throw corruption(scan, last, approved);
+            }
+        }
+        if (approved != null && !approvalUsed) {
+            log.warning("write-ahead log " + dir + ": the approved truncation " + approved + " was not needed (no corruption there);"
+                    + " it cut nothing. Remove the approval.");
         }
         lastSeq = seq;
         durableSeq = seq;
-        if (!segments.isEmpty()) {
-            Path tail = segments.get(segments.size() - 1);
-            current = FileChannel.open(tail, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        List<Path> kept = segments();
+        if (!kept.isEmpty()) {
+            current = FileChannel.open(kept.get(kept.size() - 1), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             currentSize = current.size();
+        }
+    }
+
+    private static boolean approves(ApprovedTruncation approved, WalSegmentScan scan) {
+        return approved != null && approved.offset() == scan.damagedAt() && approved.segment().equals(scan.segment().getFileName().toString());
+    }
+
+    /** A segment must start right after the one before it; a gap means a segment is missing. */
+    private void checkContinues(Path segment, long previousLast) throws IOException {
+        long first = firstSeqOf(segment);
+        if (first != previousLast + 1) {
+            Path copy = keepAside(segment, 0);
+            throw new WriteAheadLogCorruptException("write-ahead log segment " + segment + " is corrupt at byte 0: it starts at sequence "
+                    + first + " but the log before it ends at " + previousLast + " (a segment is missing or misnamed). Acknowledged"
+                    + " records may be lost; nothing was changed. An untouched copy is in " + copy + ". To end the log at sequence "
+                    + previousLast + " and drop this segment and every later one, approve the truncation " + segment.getFileName()
+                    + ":0.", segment, 0);
+        }
+    }
+
+    private void cutTornTail(WalSegmentScan scan) throws IOException {
+        long cut = scan.size() - scan.damagedAt();
+        log.warning("write-ahead log " + scan.segment() + ": cutting off a torn tail of " + cut + " bytes at byte " + scan.damagedAt()
+                + " (" + scan.problem() + "; no intact record follows, so a crash cut an unacknowledged append short); the log"
+                + " ends at sequence " + scan.lastSequence());
+        truncate(scan.segment(), scan.damagedAt());
+    }
+
+    private void cutAsApproved(WalSegmentScan scan, List<Path> later) throws IOException {
+        Path copy = keepAside(scan.segment(), scan.damagedAt());
+        truncate(scan.segment(), scan.damagedAt());
+        Path aside = Files.createDirectories(dir.resolve(DAMAGED_DIR));
+        for (Path p : later) {
+            Files.move(p, aside.resolve(p.getFileName() + ".dropped"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory();
+        log.severe("write-ahead log " + scan.segment() + ": AS APPROVED BY THE OPERATOR, cut at byte " + scan.damagedAt() + " ("
+                + scan.problem() + "): every record after sequence " + scan.lastSequence() + " is dropped from the log"
+                + (scan.intactAfter().found() ? ", among them " + scan.intactAfter().count() + " intact records (sequences "
+                + scan.intactAfter().firstSequence() + ".." + scan.intactAfter().lastSequence() + ")" : "")
+                + (later.isEmpty() ? "" : ", and " + later.size() + " later segments moved to " + aside)
+                + ". The untouched segment is in " + copy + ".");
+    }
+
+    /** An approved cut at a missing segment: it and every later segment leave the log (moved to {@code damaged/}). */
+    private void dropAsApproved(List<Path> dropped, String why) throws IOException {
+        Path aside = Files.createDirectories(dir.resolve(DAMAGED_DIR));
+        for (Path p : dropped) {
+            Files.move(p, aside.resolve(p.getFileName() + ".dropped"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory();
+        log.severe("write-ahead log " + dir + ": AS APPROVED BY THE OPERATOR, " + why + ": " + dropped.size()
+                + " segments from there on are dropped from the log and moved to " + aside + ".");
+    }
+
+    private WriteAheadLogCorruptException corruption(WalSegmentScan scan, boolean last, ApprovedTruncation approved) throws IOException {
+        Path copy = keepAside(scan.segment(), scan.damagedAt());
+        String name = scan.segment().getFileName().toString();
+        WalSegmentScan.IntactRun run = scan.intactAfter();
+        String evidence = run.found()
+                ? "intact records follow it (sequences " + run.firstSequence() + ".." + run.lastSequence() + " from byte " + run.offset() + ")"
+                : "it is not in the last segment";
+        return new WriteAheadLogCorruptException("write-ahead log segment " + scan.segment() + " is corrupt at byte " + scan.damagedAt()
+                + ": " + scan.problem() + ". This is not a torn tail: " + evidence + (last ? "" : " and later segments hold more records")
+                + ", so acknowledged records are damaged. Nothing was changed; an untouched copy of the segment is in " + copy
+                + ". To cut the log there and drop every record after sequence " + scan.lastSequence() + ", approve the truncation "
+                + name + ":" + scan.damagedAt() + (approved == null ? "" : " (the approved " + approved + " does not match)") + ".",
+                scan.segment(), scan.damagedAt());
+    }
+
+    /** Copies a damaged segment, untouched, into {@code damaged/} (once per damage); returns the copy. */
+    private Path keepAside(Path segment, long offset) throws IOException {
+        Path aside = Files.createDirectories(dir.resolve(DAMAGED_DIR));
+        Path copy = aside.resolve(segment.getFileName() + ".damaged-at-" + offset);
+        if (!Files.exists(copy) || Files.mismatch(copy, segment) != -1) {
+            Path tmp = aside.resolve(copy.getFileName() + ".tmp");
+            Files.copy(segment, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.forceDirectory(aside);
+        }
+        return copy;
+    }
+
+    private static void truncate(Path segment, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(at);
+            ch.force(true);
+        }
+    }
+
+    /** The first sequence the log still holds (after {@link #truncateThrough}); {@code lastSequence() + 1} when it holds none. */
+    public long firstSequence() throws IOException {
+        writeLock.lock();
+        try {
+            List<Path> segments = segments();
+            return segments.isEmpty() ? lastSeq + 1 : firstSeqOf(segments.get(0));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Makes the next record's sequence {@code seq + 1} when the log ends before {@code seq}: a checkpoint
+     * holds everything up to {@code seq}, but the log was lost or cut before it (e.g. by an approved
+     * truncation). Its segments, all of whose records are in that checkpoint, move to {@code superseded/};
+     * without this, new records would reuse sequences the checkpoint already covers and be skipped on replay.
+     */
+    public void continueAfter(long seq) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (seq <= lastSeq) {
+                return;
+            }
+            if (current != null) {
+                current.force(false);
+                current.close();
+                current = null;
+            }
+            List<Path> old = segments();
+            if (!old.isEmpty()) {
+                Path aside = Files.createDirectories(dir.resolve(SUPERSEDED_DIR));
+                for (Path p : old) {
+                    Files.move(p, aside.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            log.warning("write-ahead log " + dir + " ends at sequence " + lastSeq + ", before the checkpoint's " + seq
+                    + ": numbering continues after " + seq + (old.isEmpty() ? "" : "; its " + old.size() + " segments moved to "
+                    + dir.resolve(SUPERSEDED_DIR)));
+            lastSeq = seq;
+            durableSeqAtLeast(seq);
+            roll();
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -137,8 +317,7 @@ public final class WriteAheadLog implements Closeable {
                 roll();
             }
             seq = lastSeq + 1;
-            ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length + TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-            buf.putInt(payload.length).putLong(seq).put(payload).putInt(crc(seq, payload)).flip();
+            ByteBuffer buf = WalRecordFormat.encode(seq, payload);
             try {
                 while (buf.hasRemaining()) {
                     current.write(buf);
@@ -154,7 +333,7 @@ public final class WriteAheadLog implements Closeable {
                 }
                 throw e;
             }
-            currentSize += HEADER + payload.length + TRAILER;
+            currentSize += buf.limit();
             lastSeq = seq;
             if (onSequenced != null) {
                 onSequenced.accept(seq);
@@ -239,13 +418,16 @@ public final class WriteAheadLog implements Closeable {
     public void replay(long afterSeq, BiConsumer<Long, byte[]> consumer) throws IOException {
         writeLock.lock();
         try {
-            long seq = 0;
-            for (Path p : segments()) {
-                ScanResult r = scan(p, seq, consumer, afterSeq);
-                if (r.tornAt >= 0) {
-                    throw new CheckpointFormatException("write-ahead log segment " + p + " is corrupt at byte " + r.tornAt);
+            List<Path> segments = segments();
+            long seq = segments.isEmpty() ? 0 : firstSeqOf(segments.get(0)) - 1;
+            for (int i = 0; i < segments.size(); i++) {
+                checkContinues(segments.get(i), seq);
+                WalSegmentScan scan = WalSegmentScan.read(segments.get(i), seq + 1, afterSeq, consumer);
+                if (scan.damaged()) {
+                    // Damaged since open, which left only intact records: whatever it is, it is not a torn tail.
+                    throw corruption(scan, i == segments.size() - 1, null);
                 }
-                seq = r.lastSeq;
+                seq = scan.lastSequence();
             }
         } finally {
             writeLock.unlock();
@@ -269,54 +451,15 @@ public final class WriteAheadLog implements Closeable {
         }
     }
 
-    private record ScanResult(long lastSeq, long tornAt) {
-    }
-
-    /** Reads one segment; returns the last good sequence and the byte where a bad record starts (or -1). */
-    private ScanResult scan(Path segment, long prevSeq, BiConsumer<Long, byte[]> consumer, long afterSeq) throws IOException {
-        byte[] all = Files.readAllBytes(segment);
-        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        long seq = prevSeq;
-        while (b.remaining() > 0) {
-            int start = b.position();
-            if (b.remaining() < HEADER + TRAILER) {
-                return new ScanResult(seq, start);
-            }
-            int len = b.getInt();
-            long s = b.getLong();
-            if (len < 0 || len > MAX_RECORD_BYTES || b.remaining() < len + TRAILER || (seq != 0 && s != seq + 1)) {
-                return new ScanResult(seq, start);
-            }
-            byte[] payload = new byte[len];
-            b.get(payload);
-            if (b.getInt() != crc(s, payload)) {
-                return new ScanResult(seq, start);
-            }
-            seq = s;
-            if (consumer != null && s > afterSeq) {
-                consumer.accept(s, payload);
-            }
-        }
-        return new ScanResult(seq, -1);
-    }
-
     private List<Path> segments() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("wal-\\d{20}\\.log")).sorted().toList());
+            return new ArrayList<>(s.filter(p -> isSegmentName(p.getFileName().toString())).sorted().toList());
         }
     }
 
     private static long firstSeqOf(Path segment) {
         String n = segment.getFileName().toString();
         return Long.parseLong(n.substring(4, 24));
-    }
-
-    private static int crc(long seq, byte[] payload) {
-        CRC32C c = new CRC32C();
-        ByteBuffer s = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(seq).flip();
-        c.update(s);
-        c.update(payload);
-        return (int) c.getValue();
     }
 
     private void forceDirectory() {

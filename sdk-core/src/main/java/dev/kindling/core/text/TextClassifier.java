@@ -8,6 +8,7 @@ import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.TopK;
+import dev.kindling.core.io.MappedVerification;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
@@ -191,13 +192,22 @@ public final class TextClassifier {
         TextClassifierFile.save(this, file);
     }
 
+    /** Loads a model, verifying its checksums; an IOException says what is damaged. */
     public static TextClassifier load(Path file) throws IOException {
-        return TextClassifierFile.load(file, TablePlacement.HEAP);
+        return load(file, TablePlacement.HEAP);
     }
 
-    /** Loads a model with its input table placed as asked (heap, native memory, or mapped from the file). */
+    /** Loads a model with its input table placed as asked (heap, native memory, or mapped from the file), verifying it all. */
     public static TextClassifier load(Path file, TablePlacement inputTable) throws IOException {
-        return TextClassifierFile.load(file, inputTable);
+        return load(file, inputTable, MappedVerification.VERIFY);
+    }
+
+    /**
+     * As {@link #load(Path, TablePlacement)}; {@code mappedCheck} {@link MappedVerification#SKIP} leaves a mapped
+     * input table unverified so that loading touches none of its pages (the header and the other tensors are still verified).
+     */
+    public static TextClassifier load(Path file, TablePlacement inputTable, MappedVerification mappedCheck) throws IOException {
+        return TextClassifierFile.load(file, inputTable, mappedCheck);
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.backend.cpu.CpuStorage;
 import dev.kindling.core.io.AtomicFiles;
+import dev.kindling.core.io.Crc32c;
+import dev.kindling.core.io.MappedVerification;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
@@ -26,18 +28,25 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Logger;
+import java.util.zip.CRC32C;
 
 /**
  * Kindling's {@code .bin} format for text classifiers: a magic line, the header length, a header
- * (training settings, dictionary, the output layer's cluster mapping or code tree, tensor shapes) and the
- * tensors as little-endian float32. Version 1 (two-level HSM and softmax only, where {@code hs} named the
- * two-level HSM) is still read. Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
+ * (training settings, dictionary, the output layer's cluster mapping or code tree, tensor shapes), the
+ * tensors as little-endian float32, and (since version 3) a {@link ChecksumFooter} with the CRC32C of the
+ * header and of each tensor, verified on load: a damaged file fails to load, naming the header or the
+ * tensor and its bytes, instead of serving garbage. Versions 1 (two-level HSM and softmax only, where
+ * {@code hs} named the two-level HSM) and 2 have no checksums and still load, unverified (logged at INFO).
+ * Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
  * over the target, so a crash leaves either the old or the new model, never a torn one.
  */
 final class TextClassifierFile {
 
+    private static final Logger log = Logger.getLogger(TextClassifierFile.class.getName());
     private static final byte[] MAGIC = "KINDLING-TEXT-CLASSIFIER\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    private static final int FIRST_CHECKSUMMED_VERSION = 3;
     private static final int CHUNK = 1 << 22;
 
     private TextClassifierFile() {
@@ -59,19 +68,29 @@ final class TextClassifierFile {
         AtomicFiles.replace(file, ch -> {
             ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
             head.put(MAGIC).putLong(headerBytes.size()).flip();
+            CRC32C headerCrc = new CRC32C();
+            headerCrc.update(head.duplicate());
+            headerCrc.update(headerBytes.toByteArray());
             AtomicFiles.writeFully(ch, head);
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(headerBytes.toByteArray()));
             ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
             MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
+            int[] tensorCrcs = new int[tensors.size()];
+            int i = 0;
             for (Tensor t : tensors.values()) {
                 // Heap float[] segments cannot be viewed as ByteBuffers: stage through a direct buffer.
                 MemorySegment s = t.segment().asSlice(t.offset() * Float.BYTES, t.numel() * Float.BYTES);
+                CRC32C crc = new CRC32C();
                 for (long at = 0; at < s.byteSize(); at += CHUNK) {
                     int n = (int) Math.min(CHUNK, s.byteSize() - at);
                     MemorySegment.copy(s, at, stagingSegment, 0, n);
-                    AtomicFiles.writeFully(ch, staging.clear().limit(n));
+                    staging.clear().limit(n);
+                    crc.update(staging.duplicate());
+                    AtomicFiles.writeFully(ch, staging);
                 }
+                tensorCrcs[i++] = (int) crc.getValue();
             }
+            AtomicFiles.writeFully(ch, new ChecksumFooter(tensorCrcs, (int) headerCrc.getValue()).encode());
         });
     }
 
@@ -162,7 +181,7 @@ final class TextClassifierFile {
         }
     }
 
-    static TextClassifier load(Path file, TablePlacement inputPlacement) throws IOException {
+    static TextClassifier load(Path file, TablePlacement inputPlacement, MappedVerification mappedCheck) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -179,13 +198,21 @@ final class TextClassifierFile {
             head.position(MAGIC.length);
             long headerLength = head.getLong();
 
-            if (headerLength < 0 || headerLength > size - MAGIC.length - 8) {
+            ChecksumFooter footer = ChecksumFooter.read(ch, size, file);
+            long dataEnd = size - (footer == null ? 0 : footer.length());
+            if (headerLength < 0 || headerLength > dataEnd - MAGIC.length - 8) {
                 throw new IOException(file + " is truncated or corrupt: header of " + headerLength + " bytes in a file of " + size);
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(ch, header, file);
+            if (footer != null) {
+                CRC32C crc = new CRC32C();
+                crc.update(head.flip());
+                crc.update(header.array());
+                checkCrc(file, "its header (bytes 0.." + ch.position() + ")", (int) crc.getValue(), footer.headerCrc());
+            }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()))) {
-                return readModel(in, ch, file, inputPlacement);
+                return readModel(in, ch, file, new Layout(inputPlacement, mappedCheck, footer, dataEnd));
             } catch (EOFException e) {
                 throw new IOException(file + " is corrupt: its header ends early", e);
             } catch (IllegalArgumentException e) {
@@ -194,11 +221,28 @@ final class TextClassifierFile {
         }
     }
 
-    private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file, TablePlacement inputPlacement)
-            throws IOException {
+    /** How to read the tensors: where the input table goes, whether a mapped one is verified, the footer, where data ends. */
+    private record Layout(TablePlacement inputPlacement, MappedVerification mappedCheck, ChecksumFooter footer, long dataEnd) {
+    }
+
+    private static TextClassifier readModel(DataInputStream in, FileChannel ch, Path file, Layout layout) throws IOException {
+        TablePlacement inputPlacement = layout.inputPlacement();
+        ChecksumFooter footer = layout.footer();
         int version = in.readInt();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(file + " has format version " + version + "; this Kindling reads versions 1 to " + VERSION);
+        }
+        if (version >= FIRST_CHECKSUMMED_VERSION && footer == null) {
+            throw new IOException(file + " is truncated or corrupt: it has format version " + version + " but does not end in its"
+                    + " checksum footer");
+        }
+        if (version < FIRST_CHECKSUMMED_VERSION) {
+            if (footer != null) {
+                throw new IOException(file + " is corrupt: its header says format version " + version + ", which has no checksums,"
+                        + " but the file ends in a checksum footer");
+            }
+            log.info(file + " has no checksums (format version " + version + ", written before Kindling verified model files):"
+                    + " loading it unverified");
         }
         float lr = in.readFloat();
         int dim = in.readInt(), epoch = in.readInt(), wordNgrams = in.readInt(), minCount = in.readInt(), minCountLabel = in.readInt();
@@ -255,6 +299,10 @@ final class TextClassifierFile {
             mapping = ClusterMapping.of(clusterOf, index);
         }
         int nt = count(in, "tensors", 6, file);
+        if (footer != null && footer.tensorCrcs().length != nt) {
+            throw new IOException(file + " is corrupt: its header lists " + nt + " tensors, its checksum footer "
+                    + footer.tensorCrcs().length);
+        }
         ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK);
         MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -266,30 +314,42 @@ final class TextClassifierFile {
             }
             boolean input = name.equals("input");
             long bytes = Shapes.numel(shape) * Float.BYTES;
-            if (bytes > ch.size() - ch.position()) {
+            long start = ch.position();
+            if (bytes > layout.dataEnd() - start) {
                 throw new IOException(file + " is truncated: tensor '" + name + "' of shape " + Shapes.str(shape) + " needs " + bytes
-                        + " bytes but only " + (ch.size() - ch.position()) + " remain");
+                        + " bytes but only " + (layout.dataEnd() - start) + " remain");
             }
+            String where = "tensor '" + name + "' (bytes " + start + ".." + (start + bytes) + ")";
             if (input && inputPlacement == TablePlacement.MAPPED) {
                 // Copy-on-write mapping: rows are paged in as read; fine-tuning writes stay in memory, never in the file.
-                long at = ch.position();
-                Tensor mapped = Tensor.wrap(CpuStorage.map(file, at, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
+                Tensor mapped = Tensor.wrap(CpuStorage.map(file, start, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
                         0, shape);
-                ch.position(at + Shapes.numel(shape) * Float.BYTES);
-                if (ch.position() > ch.size()) {
-                    throw new IOException(file + " is truncated: it ends before all model data was read");
+                ch.position(start + bytes);
+                if (footer != null && layout.mappedCheck() == MappedVerification.VERIFY) {
+                    checkCrc(file, where, Crc32c.of(mapped.segment().asSlice(0, bytes)), footer.tensorCrcs()[t]);
+                } else if (footer != null) {
+                    log.info(file + ": mapped " + where + " unverified, as configured (MappedVerification.SKIP)");
                 }
                 tensors.put(name, mapped);
                 continue;
             }
             Tensor tensor = input && inputPlacement == TablePlacement.OFF_HEAP ? Tensor.offHeap(shape) : Tensor.zeros(shape);
             MemorySegment s = tensor.segment();
+            CRC32C crc = new CRC32C();
             for (long at = 0; at < s.byteSize(); at += CHUNK) {
                 int n = (int) Math.min(CHUNK, s.byteSize() - at);
                 readFully(ch, staging.clear().limit(n), file);
+                crc.update(staging.flip());
                 MemorySegment.copy(stagingSegment, 0, s, at, n);
             }
+            if (footer != null) {
+                checkCrc(file, where, (int) crc.getValue(), footer.tensorCrcs()[t]);
+            }
             tensors.put(name, tensor);
+        }
+        if (footer != null && ch.position() != layout.dataEnd()) {
+            throw new IOException(file + " is corrupt: " + (layout.dataEnd() - ch.position()) + " bytes lie between its last tensor and"
+                    + " its checksum footer");
         }
         String[] required = tree != null ? new String[]{"input", "output.nodeWeight", "output.nodeBias"}
                 : new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"};
@@ -305,6 +365,13 @@ final class TextClassifierFile {
         HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
                 tensors.get("output.classWeight"), tensors.get("output.classBias"));
         return new TextClassifier(args, dict, tensors.get("input"), hsm);
+    }
+
+    private static void checkCrc(Path file, String what, int computed, int recorded) throws IOException {
+        if (computed != recorded) {
+            throw new IOException(file + " is corrupt: " + what + " does not match its checksum (CRC32C " + Crc32c.hex(computed)
+                    + ", the file records " + Crc32c.hex(recorded) + "); the file was damaged after it was written");
+        }
     }
 
     /**

@@ -42,6 +42,27 @@ class KindlingCliTest {
         return out;
     }
 
+    /** A model file damaged after it was written: predict and test refuse it with one clear line, no output, exit 1. */
+    @Test
+    void predictOnADamagedModelFailsWithAClearMessage(@TempDir Path dir) throws IOException {
+        Path train = dir.resolve("train.txt");
+        Files.write(train, corpus(4, 10, 3));
+        Run r = run("", "supervised", "-input", train.toString(), "-output", dir.resolve("m").toString(), "-dim", "8", "-epoch", "2",
+                "-thread", "1", "-bucket", "500", "-verbose", "0");
+        assertEquals(0, r.status(), r.err());
+        Path model = dir.resolve("m.bin");
+        byte[] b = Files.readAllBytes(model);
+        b[b.length / 2] ^= 0x08;   // one bit in the middle of the input table
+        Files.write(model, b);
+        for (String command : new String[]{"predict", "test"}) {
+            Run p = run("word1 w1x0\n", command, model.toString(), command.equals("test") ? train.toString() : "-");
+            assertEquals(1, p.status(), command);
+            assertEquals("", p.out(), "nothing predicted from a damaged model");
+            assertTrue(p.err().startsWith("Error: " + model + " is corrupt: tensor 'input'") && p.err().contains("does not match its checksum")
+                    && p.err().lines().count() == 1, p.err());
+        }
+    }
+
     @Test
     void supervisedTestAndPredictWorkEndToEndInFastTextFormats(@TempDir Path dir) throws IOException {
         Path train = dir.resolve("train.txt"), test = dir.resolve("test.txt");

@@ -102,8 +102,10 @@ class WriteAheadLogTest {
         byte[] b = Files.readAllBytes(first);
         b[20] ^= 0x55;
         Files.write(first, b);
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> WriteAheadLog.open(dir, 4096));
-        assertTrue(e.getMessage().contains("not the last segment"), e.getMessage());
+        WriteAheadLogCorruptException e = assertThrows(WriteAheadLogCorruptException.class, () -> WriteAheadLog.open(dir, 4096));
+        assertEquals(first, e.segment());
+        assertEquals(0, e.offset());
+        assertTrue(e.getMessage().contains("is corrupt at byte 0"), e.getMessage());
     }
 
     @Test

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A model file whose header counts or tensor shapes are corrupt is refused with an IOException naming
  * the problem, before anything is sized by the corrupt value (no NegativeArraySizeException, no
- * OutOfMemoryError from a huge array).
+ * OutOfMemoryError from a huge array). The header checksum is recomputed after each patch, as a hostile
+ * writer would: the parser itself must refuse what the header says (damage is {@link TextClassifierChecksumTest}'s).
  */
 class TextClassifierCorruptFileTest {
 
@@ -54,7 +55,7 @@ class TextClassifierCorruptFileTest {
         byte[] b = original.clone();
         ByteBuffer.wrap(b).putInt(at, value);
         Path p = dir.resolve("corrupt.bin");
-        Files.write(p, b);
+        Files.write(p, ModelFiles.resealHeader(b));
         return p;
     }
 

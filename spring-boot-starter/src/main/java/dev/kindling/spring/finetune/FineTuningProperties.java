@@ -1,13 +1,19 @@
 package dev.kindling.spring.finetune;
 
+import dev.kindling.core.io.ApprovedTruncation;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code kindling.fine-tuning.*}: online fine-tuning from feedback and batch jobs. */
 @ConfigurationProperties("kindling.fine-tuning")
 public class FineTuningProperties {
+
+    /** The property (followed by {@code .<model>}) that approves cutting a corrupt write-ahead log. */
+    public static final String APPROVE_WAL_TRUNCATION = "kindling.fine-tuning.approve-wal-truncation";
 
     /** Whether models accept feedback and fine-tuning jobs. */
     private boolean enabled = true;
@@ -38,6 +44,15 @@ public class FineTuningProperties {
 
     /** Jobs kept for status queries (with their stored records); beyond it the oldest finished ones are forgotten and deleted. */
     private int finishedJobsKept = 1000;
+
+    /**
+     * Per model, the operator's approval to cut its corrupt write-ahead log at the damaged record a start-up
+     * error named, as {@code <segment file>:<offset>} (e.g. {@code wal-00000000000000000001.log:355000}).
+     * Every record from there on is dropped from the log (untouched copies stay in its {@code damaged/}
+     * folder), so acknowledged examples after it are lost unless a checkpoint holds them. Applies only when
+     * the damage is exactly there; remove it after the start.
+     */
+    private Map<String, String> approveWalTruncation = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -119,8 +134,30 @@ public class FineTuningProperties {
         this.finishedJobsKept = finishedJobsKept;
     }
 
+    public Map<String, String> getApproveWalTruncation() {
+        return approveWalTruncation;
+    }
+
+    public void setApproveWalTruncation(Map<String, String> approveWalTruncation) {
+        this.approveWalTruncation = approveWalTruncation;
+    }
+
+    /** The truncation approved for {@code model}'s log, or null. */
+    ApprovedTruncation approvedWalTruncation(String model) {
+        String value = approveWalTruncation.get(model);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ApprovedTruncation.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(APPROVE_WAL_TRUNCATION + "." + model + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Fails with a message naming the bad setting. */
     void validate() {
+        approveWalTruncation.keySet().forEach(this::approvedWalTruncation);
         if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
             throw new IllegalArgumentException("kindling.fine-tuning needs queue-capacity >= batch-size >= 1, got queue-capacity="
                     + queueCapacity + " batch-size=" + batchSize);

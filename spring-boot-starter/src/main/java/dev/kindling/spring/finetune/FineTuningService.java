@@ -1,5 +1,6 @@
 package dev.kindling.spring.finetune;
 
+import dev.kindling.core.io.DataDirectoryLock;
 import dev.kindling.core.io.WriteAheadLog;
 import dev.kindling.core.text.BadLine;
 import dev.kindling.core.text.LabelledLines;
@@ -39,6 +40,8 @@ public final class FineTuningService implements AutoCloseable {
 
     private final ModelRegistry models;
     private final FineTuningProperties properties;
+    /** Held while this service may write the data directory: a second process (or service) on it is refused. */
+    private final DataDirectoryLock lock;
     private final Map<String, ModelFineTuner> tuners = new LinkedHashMap<>();
     private final Map<String, JobStore> jobStores = new LinkedHashMap<>();
     private final Map<String, FineTuneJob> jobs = new ConcurrentHashMap<>();
@@ -51,17 +54,40 @@ public final class FineTuningService implements AutoCloseable {
         properties.validate();
         this.models = models;
         this.properties = properties;
-        for (ServedModel m : models.all()) {
-            if (!m.settings().isFineTuning()) {
-                continue;
+        this.lock = DataDirectoryLock.acquire(models.dataRoot());
+        try {
+            for (ServedModel m : models.all()) {
+                if (!m.settings().isFineTuning()) {
+                    continue;
+                }
+                Path dir = models.dataDirectory(m.name());
+                WriteAheadLog wal = ModelLogs.open(m.name(), dir.resolve("wal"), properties);
+                try {
+                    PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
+                    tuners.put(m.name(), new ModelFineTuner(m, properties, wal, models.checkpointStore(m.name()), quarantine, listener));
+                } catch (IOException | RuntimeException e) {
+                    wal.close();
+                    throw e;
+                }
+                jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
             }
-            Path dir = models.dataDirectory(m.name());
-            WriteAheadLog wal = WriteAheadLog.open(dir.resolve("wal"), properties.getWalSegmentBytes());
-            PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
-            tuners.put(m.name(), new ModelFineTuner(m, properties, wal, models.checkpointStore(m.name()), quarantine, listener));
-            jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
+            resumeJobs();
+        } catch (IOException | RuntimeException e) {
+            abandonStart(e);
+            throw e;
         }
-        resumeJobs();
+    }
+
+    /** A failed start leaves no thread running, no log open and the directory unlocked (a retry in this JVM may succeed). */
+    private void abandonStart(Exception failure) {
+        try {
+            halt();
+            for (ModelFineTuner t : tuners.values()) {
+                t.closeLog();
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**
@@ -308,16 +334,28 @@ public final class FineTuningService implements AutoCloseable {
                 first = first == null ? e : first;
             }
         }
+        lock.close();
         if (first != null) {
             throw first;
         }
     }
 
-    /** Stops like a crash would: no training of the queue, no checkpoint, logs left open (tests). */
+    /**
+     * Stops like a crash would: no training of the queue, no checkpoint, logs left open; the directory lock
+     * is released, as the OS releases a dead process's locks (tests).
+     */
     void halt() throws InterruptedException {
         stopRunner();
-        for (ModelFineTuner t : tuners.values()) {
-            t.halt();
+        try {
+            for (ModelFineTuner t : tuners.values()) {
+                t.halt();
+            }
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.warn("could not release the lock of {}: {}", lock.directory(), e.getMessage());
+            }
         }
     }
 

@@ -94,14 +94,16 @@ public final class ModelFineTuner implements AutoCloseable {
         long before = model.version();
         this.checkpointedSequence = model.appliedSequence();
         boolean replayed = replay();
-        // What was replayed is not in a checkpoint yet: the first checkpoint round writes one and trims the log.
-        this.checkpointedVersion = replayed ? before : model.version();
+        // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
+        // checkpoint round writes one (and trims the log).
+        this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
         this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
         this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
     }
 
     /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
     private boolean replay() throws IOException {
+        checkLogReaches(model.appliedSequence());
         List<Pending> batch = new ArrayList<>();
         long[] last = {0};
         long[] count = {0};
@@ -130,6 +132,23 @@ public final class ModelFineTuner implements AutoCloseable {
                     last[0], quarantine.setAsideSinceStart());
         }
         return count[0] > 0;
+    }
+
+    /**
+     * The log must hold every record after {@code applied} (the model's checkpoint): a gap would silently drop
+     * acknowledged examples. A log that ends before the checkpoint (lost, or cut by an approved truncation)
+     * continues its numbering after it, or new examples would reuse sequences replay skips.
+     */
+    private void checkLogReaches(long applied) throws IOException {
+        if (wal.lastSequence() < applied) {
+            log.warn("model {}: the write-ahead log ends at sequence {}, before the checkpoint's {}; new examples are numbered after {}",
+                    model.name(), wal.lastSequence(), applied, applied);
+            wal.continueAfter(applied);
+        } else if (wal.firstSequence() > applied + 1) {
+            throw new IllegalStateException("model '" + model.name() + "': the write-ahead log starts at sequence " + wal.firstSequence()
+                    + " but the checkpoint in use holds only up to " + applied + ": acknowledged examples " + (applied + 1) + ".."
+                    + (wal.firstSequence() - 1) + " are in neither; refusing to start without them");
+        }
     }
 
     public ServedModel model() {
@@ -342,7 +361,8 @@ public final class ModelFineTuner implements AutoCloseable {
         }
         checkpointedVersion = s.version();
         checkpointedSequence = s.walSequence();
-        wal.truncateThrough(s.walSequence());
+        // Only through the oldest kept checkpoint: each must stay completable from the log, should a newer one be damaged.
+        wal.truncateThrough(checkpoints.oldestKeptWalSequence());
     }
 
     /** Examples acknowledged since start. */
@@ -412,6 +432,11 @@ public final class ModelFineTuner implements AutoCloseable {
         } finally {
             wal.close();
         }
+    }
+
+    /** Closes the log after {@link #halt()} (a start that failed part-way). */
+    void closeLog() throws IOException {
+        wal.close();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.io.MappedVerification;
 import dev.kindling.core.text.TablePlacement;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -60,6 +61,26 @@ public class KindlingModelProperties {
          * heap); or mapped (copy-on-write from the checkpoint file, paged in as rows are read).
          */
         private TablePlacement inputTable = TablePlacement.HEAP;
+
+        /**
+         * Whether loading a mapped input table verifies its checksum by reading it once (from disk or the page
+         * cache, at about sequential-read speed). false leaves it unverified so that start-up touches none of its
+         * pages, for tables much larger than memory; the header and the other tables are verified either way.
+         */
+        private boolean verifyMappedTable = true;
+
+        public boolean isVerifyMappedTable() {
+            return verifyMappedTable;
+        }
+
+        public void setVerifyMappedTable(boolean verifyMappedTable) {
+            this.verifyMappedTable = verifyMappedTable;
+        }
+
+        /** How to load this model's files. */
+        public MappedVerification mappedVerification() {
+            return verifyMappedTable ? MappedVerification.VERIFY : MappedVerification.SKIP;
+        }
 
         public TablePlacement getInputTable() {
             return inputTable;

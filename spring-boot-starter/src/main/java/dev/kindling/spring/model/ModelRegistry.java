@@ -1,5 +1,6 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.io.CheckpointFormatException;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.spring.device.DeviceSelection;
@@ -17,12 +18,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The configured models, loaded at start-up: each from its latest fine-tuning checkpoint when one
  * exists, else from {@code kindling.models.<name>.checkpoint}, else from a {@link ModelInitializer}.
+ * Model files are verified by their checksums: a damaged (or missing) newest checkpoint falls back, with an
+ * ERROR and a count ({@link #checkpointFallbacks}), to the previous kept checkpoint, else to the base model;
+ * the fine-tuner then replays the log from there, so no acknowledged example is lost and none is applied twice.
  * {@link #swap} replaces a model with a new checkpoint without a restart.
  */
 public final class ModelRegistry {
@@ -32,6 +36,7 @@ public final class ModelRegistry {
 
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
     private final Map<String, CheckpointStore> stores = new LinkedHashMap<>();
+    private final Map<String, Long> fallbacks = new ConcurrentHashMap<>();
     private final Path dataRoot;
     private final EmbeddingCaches caches;
 
@@ -61,16 +66,55 @@ public final class ModelRegistry {
 
     private ServedModel load(String name, KindlingModelProperties.Model settings, CheckpointStore store,
                              List<ModelInitializer> initializers) throws IOException {
-        Optional<CheckpointStore.Snapshot> snapshot = settings.isFineTuning() ? store.current() : Optional.empty();
-        ServedModel model;
-        if (snapshot.isPresent()) {
-            CheckpointStore.Snapshot s = snapshot.get();
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(s.modelFile(), settings.getInputTable())));
-            model.restore(s.walSequence(), s.examplesApplied(), s.version(), s.jobProgress());
+        List<CheckpointStore.Snapshot> kept = settings.isFineTuning() ? store.kept() : List.of();
+        ServedModel model = fromKeptCheckpoint(name, settings, store, kept);
+        if (model == null) {
+            model = fromBase(name, settings, initializers);
+            if (!kept.isEmpty()) {
+                // Versions never go back, though the model now holds fewer updates; the log replays them all.
+                model.restore(0, 0, kept.getFirst().version(), Map.of());
+            }
+        }
+        attachCache(model);
+        return model;
+    }
+
+    /** The newest kept checkpoint that loads; null when there is none (or none loads and the base model may stand in). */
+    private ServedModel fromKeptCheckpoint(String name, KindlingModelProperties.Model settings, CheckpointStore store,
+                                           List<CheckpointStore.Snapshot> kept) throws IOException {
+        for (int i = 0; i < kept.size(); i++) {
+            CheckpointStore.Snapshot s = kept.get(i);
+            TextClassifier loaded;
+            try {
+                loaded = TextClassifier.load(s.modelFile(), settings.getInputTable(), settings.mappedVerification());
+            } catch (IOException | CheckpointFormatException e) {   // damaged, truncated or missing
+                fallbacks.merge(name, 1L, Long::sum);
+                store.markUnusable(s);
+                log.error("model {}: checkpoint {} (log sequence {}) is unusable, falling back to {} and replaying the write-ahead log: {}",
+                        name, s.modelFile(), s.walSequence(), i + 1 < kept.size() ? "the previous checkpoint " + kept.get(i + 1).modelFile()
+                                : "the base model", e.getMessage());
+                continue;
+            }
+            ServedModel model = new ServedModel(name, settings, checkType(name, settings, loaded));
+            // Versions never go back, though a fallback holds fewer updates than the newest checkpoint (the log replays them).
+            model.restore(s.walSequence(), s.examplesApplied(), Math.max(s.version(), kept.getFirst().version()), s.jobProgress());
             log.info("model {}: loaded fine-tuning checkpoint {} (log sequence {}, version {})", name, s.modelFile(), s.walSequence(),
                     s.version());
-        } else if (settings.getCheckpoint() != null && Files.exists(settings.getCheckpoint())) {
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.getCheckpoint(), settings.getInputTable())));
+            return model;
+        }
+        if (!kept.isEmpty() && store.baseModelReplaced()) {
+            throw new IOException("model '" + name + "': no kept checkpoint in " + store.directory() + " is usable (see the errors above),"
+                    + " and a model swapped in since replaced the base model, so nothing holds its fine-tuning. Put back an intact"
+                    + " checkpoint file, or delete " + store.directory() + " to start over from kindling.models." + name + ".checkpoint");
+        }
+        return null;
+    }
+
+    private ServedModel fromBase(String name, KindlingModelProperties.Model settings, List<ModelInitializer> initializers) throws IOException {
+        ServedModel model;
+        if (settings.getCheckpoint() != null && Files.exists(settings.getCheckpoint())) {
+            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.getCheckpoint(),
+                    settings.getInputTable(), settings.mappedVerification())));
             log.info("model {}: loaded {}", name, settings.getCheckpoint());
         } else {
             TextClassifier created = null;
@@ -87,7 +131,6 @@ public final class ModelRegistry {
             model = new ServedModel(name, settings, checkType(name, settings, created));
             log.info("model {}: created by an initializer ({})", name, created);
         }
-        attachCache(model);
         return model;
     }
 
@@ -120,9 +163,19 @@ public final class ModelRegistry {
         return Collections.unmodifiableCollection(models.values());
     }
 
+    /** The data directory: one sub-directory per model. */
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
     /** Where a model's write-ahead log and checkpoints live. */
     public Path dataDirectory(String name) {
         return dataRoot.resolve(name);
+    }
+
+    /** How often start-up found a kept checkpoint of {@code name} unusable and fell back to an older one (or the base model). */
+    public long checkpointFallbacks(String name) {
+        return fallbacks.getOrDefault(get(name).name(), 0L);
     }
 
     public CheckpointStore checkpointStore(String name) {
@@ -137,7 +190,8 @@ public final class ModelRegistry {
      */
     public long swap(String name, Path checkpoint) throws IOException {
         ServedModel m = get(name);
-        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint, m.settings().getInputTable()));
+        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint, m.settings().getInputTable(),
+                m.settings().mappedVerification()));
         long v = m.swap(next);
         attachCache(m);
         if (m.settings().isFineTuning()) {

@@ -50,6 +50,8 @@ public final class ServedModel {
     private volatile TextClassifier classifier;
     private volatile CachedEmbeddingTable rowCache;
     private volatile long appliedSequence;
+    /** The version a {@link #swap} published (0: none since start): checkpoints from before it hold another model. */
+    private volatile long swappedAtVersion;
     private volatile long examplesApplied;
     /**
      * Per unfinished batch job, the highest index of its examples in the model. Changed only with the
@@ -259,7 +261,9 @@ public final class ServedModel {
             if (cache != null) {
                 cache.invalidateAll();
             }
-            return version.incrementAndGet();
+            long v = version.incrementAndGet();
+            swappedAtVersion = v;
+            return v;
         } finally {
             lock.writeLock().unlock();
             mutation.unlock();
@@ -277,7 +281,8 @@ public final class ServedModel {
         mutation.lock();
         try {
             TextClassifier c = classifier;
-            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress));
+            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress),
+                    swappedAtVersion);
         } finally {
             mutation.unlock();
         }

@@ -48,6 +48,10 @@ public final class KindlingHealthIndicator implements HealthIndicator {
                 d.put("version", m.version());
                 d.put("labels", m.labelCount());
                 d.put("examplesApplied", m.examplesApplied());
+                long fallbacks = registry.checkpointFallbacks(m.name());
+                if (fallbacks > 0) {
+                    d.put("checkpointFallbacks", fallbacks);   // a damaged checkpoint was skipped at start (logged at ERROR)
+                }
                 if (ft != null && m.settings().isFineTuning()) {
                     ModelFineTuner t = ft.tuner(m.name());
                     d.put("fineTuningLag", t.lag());

@@ -51,6 +51,8 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
             for (ServedModel m : registryOfModels.all()) {
                 Gauge.builder("kindling.model.version", m, ServedModel::version).tag("model", m.name()).register(r);
                 Gauge.builder("kindling.model.labels", m, ServedModel::labelCount).tag("model", m.name()).register(r);
+                Gauge.builder("kindling.model.checkpoint.fallbacks", registryOfModels, reg -> reg.checkpointFallbacks(m.name()))
+                        .tag("model", m.name()).description("damaged or missing checkpoints skipped at start").register(r);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.kindling.spring.autoconfigure;
 
+import dev.kindling.core.io.DataDirectoryInUseException;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.spring.TestModels;
 import dev.kindling.spring.device.CpuInferenceDevice;
@@ -13,6 +14,7 @@ import dev.kindling.spring.embedding.EmbeddingCacheAutoConfiguration;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.FineTuningAutoConfiguration;
 import dev.kindling.spring.finetune.FineTuningService;
+import dev.kindling.spring.finetune.LabelledExample;
 import dev.kindling.spring.model.ClassificationService;
 import dev.kindling.spring.model.ModelInitializer;
 import dev.kindling.spring.model.ModelRegistry;
@@ -63,6 +65,22 @@ class KindlingAutoConfigurationTest {
                         EmbeddingCacheAutoConfiguration.class, ModelsAutoConfiguration.class, FineTuningAutoConfiguration.class,
                         ObservabilityAutoConfiguration.class))
                 .withPropertyValues("kindling.fine-tuning.directory=" + data);
+    }
+
+    /** Two contexts on one data directory: the second fails to start, naming the directory and this process's pid. */
+    @Test
+    void aSecondContextOnTheSameDataDirectoryIsRefused() {
+        String model = "kindling.models.topics.checkpoint=" + treeFile;
+        runner().withPropertyValues(model).run(first -> {
+            assertThat(first).hasNotFailed();
+            runner().withPropertyValues(model).run(second -> {
+                assertThat(second).hasFailed();
+                assertThat(second.getStartupFailure()).rootCause().isInstanceOf(DataDirectoryInUseException.class)
+                        .hasMessageContaining(data.toRealPath().toString()).hasMessageContaining("pid " + ProcessHandle.current().pid());
+            });
+            assertThat(first.getBean(FineTuningService.class).submit("topics", LabelledExample.of("goal match", "sport"))).isEqualTo(1);
+        });
+        runner().withPropertyValues(model).run(after -> assertThat(after).hasNotFailed());   // the first released it on close
     }
 
     @Test

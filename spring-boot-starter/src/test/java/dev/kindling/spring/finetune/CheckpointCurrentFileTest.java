@@ -21,7 +21,7 @@ class CheckpointCurrentFileTest {
 
     private String errorFor(String current) throws IOException {
         CheckpointStore store = new CheckpointStore(dir);
-        Files.writeString(dir.resolve("m.bin"), "model");
+        Files.writeString(dir.resolve("model-12-1.bin"), "model");
         Files.writeString(dir.resolve("CURRENT"), current);
         String message = assertThrows(CheckpointFormatException.class, store::current).getMessage();
         assertFalse(message.contains("null"), message);
@@ -30,7 +30,7 @@ class CheckpointCurrentFileTest {
 
     @Test
     void aMissingFieldIsNamed() throws IOException {
-        String m = errorFor("model=m.bin\nexamplesApplied=3\nversion=2\n");
+        String m = errorFor("model=model-12-1.bin\nexamplesApplied=3\nversion=2\n");
         assertTrue(m.contains("'walSequence' is missing") && m.contains("expected the lines model, walSequence"), m);
         m = errorFor("walSequence=3\nexamplesApplied=3\nversion=2\n");
         assertTrue(m.contains("'model' is missing"), m);
@@ -38,19 +38,19 @@ class CheckpointCurrentFileTest {
 
     @Test
     void aBadNumberIsQuotedWithWhatWasExpected() throws IOException {
-        String m = errorFor("model=m.bin\nwalSequence=12x\nexamplesApplied=3\nversion=2\n");
+        String m = errorFor("model=model-12-1.bin\nwalSequence=12x\nexamplesApplied=3\nversion=2\n");
         assertTrue(m.endsWith("'walSequence' is '12x'; expected a whole number >= 0"), m);
-        m = errorFor("model=m.bin\nwalSequence=12\nexamplesApplied=-1\nversion=2\n");
+        m = errorFor("model=model-12-1.bin\nwalSequence=12\nexamplesApplied=-1\nversion=2\n");
         assertTrue(m.contains("'examplesApplied' is '-1'"), m);
-        m = errorFor("model=m.bin\nwalSequence=12\nexamplesApplied=3\nversion=\n");
+        m = errorFor("model=model-12-1.bin\nwalSequence=12\nexamplesApplied=3\nversion=\n");
         assertTrue(m.contains("'version' is empty"), m);
     }
 
     @Test
     void aGoodFileStillReads() throws IOException {
         CheckpointStore store = new CheckpointStore(dir);
-        Files.writeString(dir.resolve("m.bin"), "model");
-        Files.writeString(dir.resolve("CURRENT"), "model=m.bin\nwalSequence=12\nexamplesApplied=3\nversion=2\njobs=\n");
+        Files.writeString(dir.resolve("model-12-1.bin"), "model");
+        Files.writeString(dir.resolve("CURRENT"), "model=model-12-1.bin\nwalSequence=12\nexamplesApplied=3\nversion=2\njobs=\n");
         CheckpointStore.Snapshot s = store.current().orElseThrow();
         assertEquals(12, s.walSequence());
         assertEquals(2, s.version());
