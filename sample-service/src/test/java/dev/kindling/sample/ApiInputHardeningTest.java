@@ -1,8 +1,8 @@
 package dev.kindling.sample;
 
-import dev.kindling.spring.finetune.FineTuneJob;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.model.Classification;
+import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.model.Classification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

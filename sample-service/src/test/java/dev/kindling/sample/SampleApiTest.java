@@ -1,7 +1,7 @@
 package dev.kindling.sample;
 
 import dev.kindling.spring.device.DeviceRouter;
-import dev.kindling.spring.model.ModelRegistry;
+import dev.kindling.core.serving.model.ModelRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -178,7 +178,7 @@ class SampleApiTest extends SampleServiceTestBase {
 
     @Test
     void fullDeviceBulkheadsAre429WithRetryAfter() throws Exception {
-        var cpu = router.devices().get(router.devices().size() - 1).bulkhead();
+        var cpu = router.guardedDevices().get(router.guardedDevices().size() - 1).bulkhead();
         int slots = cpu.getMetrics().getAvailableConcurrentCalls();
         for (int i = 0; i < slots; i++) {
             cpu.acquirePermission();

@@ -1,6 +1,6 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.spring.model.Classification;
+import dev.kindling.core.serving.model.Classification;
 
 import java.util.List;
 

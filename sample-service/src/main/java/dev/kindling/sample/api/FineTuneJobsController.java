@@ -1,7 +1,7 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.spring.finetune.FineTuneJob;
-import dev.kindling.spring.finetune.FineTuningService;
+import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuningService;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;

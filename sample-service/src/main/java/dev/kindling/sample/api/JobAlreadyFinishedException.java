@@ -1,6 +1,6 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.spring.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuneJob;
 
 /** A cancel of a fine-tuning job that had already ended (HTTP 409): its outcome stands. */
 class JobAlreadyFinishedException extends RuntimeException {

@@ -3,14 +3,14 @@ package dev.kindling.sample.api;
 import dev.kindling.core.text.TextRules;
 import dev.kindling.sample.SampleProperties;
 import dev.kindling.spring.device.DeviceRouter;
-import dev.kindling.spring.finetune.FineTuneJob;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.finetune.LabelledExample;
-import dev.kindling.spring.finetune.PayloadTooLargeException;
-import dev.kindling.spring.model.Classification;
-import dev.kindling.spring.model.ClassificationService;
-import dev.kindling.spring.model.ModelRegistry;
-import dev.kindling.spring.model.ServedModel;
+import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.serving.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.ClassificationService;
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -52,11 +52,13 @@ public class ModelsController {
 
     @GetMapping
     public List<ApiDtos.ModelInfo> list() {
-        List<String> devs = devices.devices().stream().map(g -> g.device().device() + " (" + g.state() + ")").toList();
         List<ApiDtos.ModelInfo> out = new ArrayList<>();
         for (ServedModel m : models.all()) {
+            // The devices that serve this model: its accelerator replicas, then the CPU (always the fallback).
+            List<String> devs = devices.guardedDevices().stream().filter(g -> m.hasReplicaOn(g.device().device()))
+                    .map(g -> g.device().device() + " (" + g.state() + ")").toList();
             out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labelCount(), m.labelPrefix(),
-                    m.classifier().args().loss().flag(), m.examplesApplied(), m.settings().isFineTuning(), devs));
+                    m.classifier().args().loss().flag(), m.examplesApplied(), m.settings().fineTuning(), devs));
         }
         return out;
     }

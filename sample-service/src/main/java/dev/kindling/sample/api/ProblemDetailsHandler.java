@@ -1,11 +1,11 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.spring.RetryLaterException;
-import dev.kindling.spring.device.DeviceBusyException;
-import dev.kindling.spring.device.NoDeviceAvailableException;
-import dev.kindling.spring.finetune.PayloadTooLargeException;
-import dev.kindling.spring.finetune.UnknownJobException;
-import dev.kindling.spring.model.UnknownModelException;
+import dev.kindling.core.serving.routing.RetryLaterException;
+import dev.kindling.core.serving.routing.DeviceBusyException;
+import dev.kindling.core.serving.routing.NoDeviceAvailableException;
+import dev.kindling.core.serving.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.finetune.UnknownJobException;
+import dev.kindling.core.serving.model.UnknownModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.spring.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -9,8 +9,8 @@ import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.core.text.TrainingProgress;
 import dev.kindling.sample.SampleProperties;
-import dev.kindling.spring.model.KindlingModelProperties;
-import dev.kindling.spring.model.ModelInitializer;
+import dev.kindling.core.serving.model.ModelSettings;
+import dev.kindling.core.serving.model.ModelInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,7 +40,7 @@ public class WordNetModelInitializer implements ModelInitializer {
     }
 
     @Override
-    public Optional<TextClassifier> create(String modelName, KindlingModelProperties.Model settings) {
+    public Optional<TextClassifier> create(String modelName, ModelSettings settings) {
         SampleProperties.DefaultModel d = properties.getDefaultModel();
         if (!modelName.equals(d.getName())) {
             return Optional.empty();
@@ -64,9 +64,9 @@ public class WordNetModelInitializer implements ModelInitializer {
             AtomicLong lastLog = new AtomicLong();
             TextClassifier model = SupervisedTrainer.train(lines, args, p -> report(p, lastLog));
             log.info("Default model trained in {} s: {}", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), model);
-            if (settings.getCheckpoint() != null) {
-                model.save(settings.getCheckpoint());
-                log.info("Saved the default model to {}; later starts load it", settings.getCheckpoint().toAbsolutePath());
+            if (settings.checkpoint() != null) {
+                model.save(settings.checkpoint());
+                log.info("Saved the default model to {}; later starts load it", settings.checkpoint().toAbsolutePath());
             }
             return Optional.of(model);
         } catch (IOException e) {

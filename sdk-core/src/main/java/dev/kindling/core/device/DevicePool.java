@@ -85,6 +85,45 @@ public final class DevicePool implements AutoCloseable {
         }
     }
 
+    /**
+     * The one device discovery: {@code cpu:0} plus every device of every available accelerator backend that
+     * {@code wanted} admits (e.g. {@code cuda:0}, {@code cuda:1}), opened through their providers. An accelerator
+     * that fails to open is left out with a warning: the CPU always serves.
+     */
+    public static DevicePool discover(java.util.function.Predicate<Device> wanted, int maxInFlight, Duration admissionTimeout) {
+        List<Device> found = new ArrayList<>();
+        found.add(new Device("cpu", 0));
+        for (String type : dev.kindling.core.backend.Backends.availableTypes()) {
+            if (type.equals("cpu")) {
+                continue;
+            }
+            for (Device d : dev.kindling.core.backend.Backends.forDevice(new Device(type, 0)).devices()) {
+                if (wanted.test(d)) {
+                    found.add(d);
+                }
+            }
+        }
+        Map<String, ComputeDeviceProvider> providers = providers();
+        List<ComputeDevice> opened = new ArrayList<>();
+        for (Device d : found) {
+            ComputeDeviceProvider p = providers.get(d.type());
+            try {
+                if (p == null) {
+                    throw new IllegalStateException("no compute-device provider for " + d);
+                }
+                opened.add(p.open(d, maxInFlight, admissionTimeout));
+            } catch (RuntimeException e) {
+                if (d.isCpu()) {
+                    opened.forEach(ComputeDevice::close);
+                    throw e;
+                }
+                System.getLogger(DevicePool.class.getName()).log(System.Logger.Level.WARNING,
+                        "leaving " + d + " out of the device pool: " + e.getMessage());
+            }
+        }
+        return new DevicePool(opened);
+    }
+
     /** A pool over devices opened elsewhere (the pool takes ownership and closes them). */
     public static DevicePool of(List<? extends ComputeDevice> devices) {
         return new DevicePool(devices);

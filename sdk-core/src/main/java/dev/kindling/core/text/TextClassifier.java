@@ -121,6 +121,41 @@ public final class TextClassifier {
         }
     }
 
+    /** The input rows read straight from this classifier's table. */
+    public InputRows inputRows() {
+        return (rows, out) -> {
+            MemorySegment seg = MemorySegment.ofArray(out);
+            hidden(rows, seg, 0);
+        };
+    }
+
+    /**
+     * Exact top-k label ids and log-probabilities of each tokenized text (tokens that are labels are ignored),
+     * reading input rows from {@code rows}: the one prediction path of the CLI, the serving engine and tests.
+     */
+    public List<TopK> predictIds(List<List<String>> tokenized, int k, InputRows rows) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        int d = args.dim();
+        int kk = Math.min(k, dictionary.labelCount());
+        List<TopK> out = new ArrayList<>(tokenized.size());
+        float[] h = new float[d];
+        Tensor ht = Tensor.wrap(h, 1, d);
+        for (List<String> tokens : tokenized) {
+            rows.mean(dictionary.inputRows(tokens, false), h);
+            out.add(output.topK(ht, kk));
+        }
+        return out;
+    }
+
+    /** Label {@code id}'s name without the label prefix (as users and the serving API name labels). */
+    public String labelName(int id) {
+        String label = dictionary.label(id);
+        String prefix = dictionary.labelPrefix();
+        return label.startsWith(prefix) ? label.substring(prefix.length()) : label;
+    }
+
     /** The text's vector [1, dim] for a tokenized line. */
     public Tensor hidden(List<String> tokens) {
         Tensor h = Tensor.zeros(1, args.dim());

@@ -1,5 +1,9 @@
 package dev.kindling.spring.device;
 
+import dev.kindling.core.serving.routing.DeviceBusyException;
+import dev.kindling.core.serving.routing.InferenceRouter;
+import dev.kindling.core.serving.routing.NoDeviceAvailableException;
+import dev.kindling.core.tensor.Device;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 
 import java.time.Duration;
@@ -12,20 +16,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Sends each piece of inference work to the first device that can take it: accelerators in order,
+ * The starter's {@link InferenceRouter}: sends each piece of inference work to the first device that can take it: accelerators in order,
  * then the CPU. A device is skipped while its breaker is open or its bulkhead stays full for
  * {@code max-wait}; a failed or timed-out accelerator call is recorded by its breaker and the work is
  * retried on the next device, so no request fails because a GPU did. Caller errors
  * ({@link IllegalArgumentException}) are not device failures: they propagate at once and do not trip a
  * breaker.
  */
-public final class DeviceRouter implements AutoCloseable {
-
-    /** What ran, and where. */
-    public record Routed<T>(T value, GuardedDevice device, boolean fellBack) {
-    }
+public final class DeviceRouter implements InferenceRouter {
 
     private final List<GuardedDevice> devices;
 
@@ -34,39 +35,31 @@ public final class DeviceRouter implements AutoCloseable {
             throw new IllegalArgumentException("a device router needs at least one device");
         }
         List<GuardedDevice> ordered = new ArrayList<>(devices);
-        ordered.sort(Comparator.comparing((GuardedDevice g) -> g.device().isCpu()));
-        if (!ordered.get(ordered.size() - 1).device().isCpu()) {
+        ordered.sort(Comparator.comparing((GuardedDevice g) -> g.device().device().isCpu()));
+        if (!ordered.get(ordered.size() - 1).device().device().isCpu()) {
             throw new IllegalArgumentException("the device list must include the CPU as the fallback, got " + devices);
         }
         this.devices = List.copyOf(ordered);
     }
 
-    /** Devices in routing order (accelerators first, the CPU last). */
-    public List<GuardedDevice> devices() {
+    /** The guarded devices in routing order (accelerators first, the CPU last). */
+    public List<GuardedDevice> guardedDevices() {
         return devices;
     }
 
-    /**
-     * Runs {@code work} (given the device it runs on) on the first device able to serve it.
-     *
-     * @throws DeviceBusyException         when every usable device is at its concurrency limit
-     * @throws NoDeviceAvailableException  when the work failed on every device, CPU included
-     */
-    public <T> Routed<T> execute(Function<InferenceDevice, Callable<T>> work) {
-        return execute(d -> true, work);
+    @Override
+    public List<Device> devices() {
+        return devices.stream().map(g -> g.device().device()).toList();
     }
 
-    /**
-     * Like {@link #execute(Function)} over the accelerators {@code eligible} admits (a model's preferred
-     * devices); the CPU is always eligible as the fallback.
-     */
-    public <T> Routed<T> execute(java.util.function.Predicate<dev.kindling.core.tensor.Device> eligible,
-                                 Function<InferenceDevice, Callable<T>> work) {
+    @Override
+    public <T> Routed<T> execute(Predicate<Device> eligible, Function<Device, Callable<T>> work) {
         Throwable lastFailure = null;
         boolean busy = false;
         boolean first = true;
         for (GuardedDevice g : devices) {
-            if (!g.device().isCpu() && !eligible.test(g.device().device())) {
+            Device device = g.device().device();
+            if (!device.isCpu() && !eligible.test(device)) {
                 continue;
             }
             boolean fellBack = !first;
@@ -93,11 +86,13 @@ public final class DeviceRouter implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 g.countCall();
-                T value = g.breaker() == null ? g.device().execute(work.apply(g.device())) : timeLimited(g, work);
+                // The CPU computes in the caller's thread; an accelerator's call runs on the guard's workers, so a hung
+                // call can be abandoned.
+                T value = g.breaker() == null ? work.apply(device).call() : timeLimited(g, work.apply(device));
                 if (g.breaker() != null) {
                     g.breaker().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 }
-                return new Routed<>(value, g, fellBack);
+                return new Routed<>(value, device, fellBack);
             } catch (IllegalArgumentException e) {
                 if (g.breaker() != null) {
                     g.breaker().releasePermission();
@@ -129,9 +124,8 @@ public final class DeviceRouter implements AutoCloseable {
                 + (lastFailure != null ? ": last failure " + lastFailure : ""), lastFailure);
     }
 
-    private static <T> T timeLimited(GuardedDevice g, Function<InferenceDevice, Callable<T>> work) throws Exception {
-        Callable<T> call = work.apply(g.device());
-        return g.timeLimiter().executeFutureSupplier(() -> g.workers().submit(() -> g.device().execute(call)));
+    private static <T> T timeLimited(GuardedDevice g, Callable<T> call) throws Exception {
+        return g.timeLimiter().executeFutureSupplier(() -> g.workers().submit(call));
     }
 
     private static Throwable unwrap(Throwable e) {

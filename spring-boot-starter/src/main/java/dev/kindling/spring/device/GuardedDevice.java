@@ -1,5 +1,6 @@
 package dev.kindling.spring.device;
 
+import dev.kindling.core.device.ComputeDevice;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -12,14 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One device with its guards: a {@link Bulkhead} bounding concurrent calls, a {@link CircuitBreaker}
+ * One compute device of the engine's {@link dev.kindling.core.device.DevicePool} with its guards: a {@link Bulkhead} bounding concurrent calls, a {@link CircuitBreaker}
  * that stops sending work to a failing accelerator, and (for accelerators) a {@link TimeLimiter} with
  * its own worker threads so a hung call can be abandoned. The CPU has a bulkhead only: it is the last
  * resort and is never switched off.
  */
 public final class GuardedDevice implements AutoCloseable {
 
-    private final InferenceDevice device;
+    private final ComputeDevice device;
     private final GuardSettings settings;
     private final Bulkhead bulkhead;
     private final CircuitBreaker breaker;
@@ -29,7 +30,7 @@ public final class GuardedDevice implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
 
-    public GuardedDevice(InferenceDevice device, GuardSettings settings) {
+    public GuardedDevice(ComputeDevice device, GuardSettings settings) {
         this.device = device;
         this.settings = settings;
         String name = "kindling-" + device.device();
@@ -37,7 +38,7 @@ public final class GuardedDevice implements AutoCloseable {
                 .maxConcurrentCalls(settings.maxConcurrentCalls())
                 .maxWaitDuration(settings.maxWait())
                 .build());
-        if (device.isCpu()) {
+        if (device.device().isCpu()) {
             this.breaker = null;
             this.timeLimiter = null;
             this.workers = null;
@@ -60,7 +61,7 @@ public final class GuardedDevice implements AutoCloseable {
         }
     }
 
-    public InferenceDevice device() {
+    public ComputeDevice device() {
         return device;
     }
 
@@ -119,6 +120,7 @@ public final class GuardedDevice implements AutoCloseable {
         rejections.incrementAndGet();
     }
 
+    /** Stops the guard's workers (the device pool owns and closes the device itself). */
     @Override
     public void close() {
         if (workers != null) {

@@ -1,5 +1,6 @@
 package dev.kindling.spring.embedding;
 
+import dev.kindling.core.serving.model.RowCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * update replaces it with a new array, so a reader never sees half of an old row and half of a new one.
  * Fine-tuning reports the rows it changed with {@link #rowsUpdated}, which refreshes the cached ones.
  */
-public final class CachedEmbeddingTable {
+public final class CachedEmbeddingTable implements RowCache {
 
     private final String name;
     private final Supplier<Tensor> table;
@@ -57,6 +58,7 @@ public final class CachedEmbeddingTable {
     }
 
     /** out[0..dim) = mean of the rows {@code ids} (zeros when there are none). */
+    @Override
     public void mean(int[] ids, float[] out) {
         java.util.Arrays.fill(out, 0, dim, 0f);
         for (int id : ids) {
@@ -74,12 +76,14 @@ public final class CachedEmbeddingTable {
     }
 
     /** Refreshes the cached copies of rows that fine-tuning changed (uncached rows stay uncached). */
+    @Override
     public void rowsUpdated(int[] ids) {
         for (int id : ids) {
             cache.asMap().computeIfPresent(id, (k, old) -> load(k));
         }
     }
 
+    @Override
     public void invalidateAll() {
         cache.invalidateAll();
     }

@@ -43,6 +43,12 @@ public final class EmbeddingCaches {
         });
     }
 
+    /** A fresh cache of model {@code name}'s input rows (the engine asks again after a swap: the old one is dropped). */
+    public CachedEmbeddingTable forModel(String name, Supplier<Tensor> table) {
+        remove(name);
+        return forTable(name, table);
+    }
+
     /** Drops the cache of {@code name} (e.g. when its model is swapped for a new checkpoint). */
     public void remove(String name) {
         CachedEmbeddingTable t = tables.remove(name);

@@ -1,28 +1,26 @@
 package dev.kindling.spring.finetune;
 
-import dev.kindling.spring.model.ModelRegistry;
+import dev.kindling.core.serving.ServingEngine;
+import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.spring.model.ModelsAutoConfiguration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
-import java.io.IOException;
-
-/** Online fine-tuning ({@code kindling.fine-tuning.*}), on unless {@code kindling.fine-tuning.enabled=false}. */
+/**
+ * Online fine-tuning ({@code kindling.fine-tuning.*}), on unless {@code kindling.fine-tuning.enabled=false}: the
+ * engine's {@link FineTuningService} as a bean (the engine owns and closes it).
+ */
 @AutoConfiguration(after = ModelsAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "kindling.fine-tuning", name = "enabled", matchIfMissing = true)
-@ConditionalOnBean(ModelRegistry.class)
-@EnableConfigurationProperties(FineTuningProperties.class)
+@ConditionalOnBean(ServingEngine.class)
 public class FineTuningAutoConfiguration {
 
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
-    public FineTuningService kindlingFineTuningService(ModelRegistry models, FineTuningProperties properties,
-                                                       ObjectProvider<ModelFineTuner.Listener> listener) throws IOException {
-        return new FineTuningService(models, properties, listener.getIfAvailable());
+    public FineTuningService kindlingFineTuningService(ServingEngine engine) {
+        return engine.fineTuning();
     }
 }

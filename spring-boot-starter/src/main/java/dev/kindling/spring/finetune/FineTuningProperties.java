@@ -1,6 +1,7 @@
 package dev.kindling.spring.finetune;
 
 import dev.kindling.core.io.ApprovedTruncation;
+import dev.kindling.core.serving.finetune.FineTuningSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
@@ -155,21 +156,16 @@ public class FineTuningProperties {
         }
     }
 
-    /** Fails with a message naming the bad setting. */
-    void validate() {
-        approveWalTruncation.keySet().forEach(this::approvedWalTruncation);
-        if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
-            throw new IllegalArgumentException("kindling.fine-tuning needs queue-capacity >= batch-size >= 1, got queue-capacity="
-                    + queueCapacity + " batch-size=" + batchSize);
-        }
-        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
-            throw new IllegalArgumentException("kindling.fine-tuning.learning-rate must be a positive number, got " + learningRate);
-        }
-        if (maxBatchDelay.isNegative() || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
-            throw new IllegalArgumentException("kindling.fine-tuning durations must be positive");
-        }
-        if (finishedJobsKept < 1) {
-            throw new IllegalArgumentException("kindling.fine-tuning.finished-jobs-kept must be at least 1, got " + finishedJobsKept);
+    /** The engine's settings; fails with a message naming the bad property. */
+    public FineTuningSettings toSettings() {
+        Map<String, ApprovedTruncation> approved = new LinkedHashMap<>();
+        approveWalTruncation.keySet().forEach(m -> approved.put(m, approvedWalTruncation(m)));
+        try {
+            return FineTuningSettings.builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay)
+                    .learningRate(learningRate).checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes)
+                    .maxJobBytes(maxJobBytes).finishedJobsKept(finishedJobsKept).approvedTruncations(approved).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kindling." + e.getMessage());   // the whole message: no cause needed
         }
     }
 }

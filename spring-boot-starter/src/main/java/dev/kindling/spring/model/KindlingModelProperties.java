@@ -1,10 +1,14 @@
 package dev.kindling.spring.model;
 
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.serving.model.ClassifierType;
+import dev.kindling.core.serving.model.ModelSettings;
 import dev.kindling.core.text.TablePlacement;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,16 +27,11 @@ public class KindlingModelProperties {
         this.models = models;
     }
 
-    /** Output layer kind a model must have. */
-    public enum ClassifierType {
-        /** Binary Huffman-tree hierarchical softmax (fastText's {@code -loss hs}; cost ~ log₂ classes per example). */
-        HS,
-        /** Two-level hierarchical softmax (cost ~ √classes per example). */
-        HSM,
-        /** Exact full softmax (one cluster). */
-        SOFTMAX,
-        /** Whatever the checkpoint holds. */
-        ANY
+    /** The engine's settings of every model; fails with a message naming the bad property. */
+    public List<ModelSettings> toSettings(boolean fineTuningEnabled) {
+        List<ModelSettings> out = new ArrayList<>();
+        models.forEach((name, m) -> out.add(m.toSettings(name, fineTuningEnabled)));
+        return out;
     }
 
     /** One model. */
@@ -43,6 +42,17 @@ public class KindlingModelProperties {
 
         /** The output layer the checkpoint must have. */
         private ClassifierType type = ClassifierType.ANY;
+
+        /** This model's engine settings ({@code fineTuningEnabled}: the global switch, kindling.fine-tuning.enabled). */
+        public ModelSettings toSettings(String name, boolean fineTuningEnabled) {
+            try {
+                return ModelSettings.builder(name).checkpoint(checkpoint).type(type).k(k).devices(device)
+                        .fineTuning(fineTuning && fineTuningEnabled).inputTable(inputTable).mappedVerification(mappedVerification()).build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().startsWith("model name") ? "kindling.models: " + e.getMessage()
+                        : "kindling.models." + name + "." + e.getMessage());   // the whole message: no cause needed
+            }
+        }
 
         /** How many labels a classification returns when the request does not say. */
         private int k = 5;

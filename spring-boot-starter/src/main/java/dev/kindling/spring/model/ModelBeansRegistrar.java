@@ -1,5 +1,7 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;

@@ -1,21 +1,28 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.serving.ClassificationService;
+import dev.kindling.core.serving.ServingEngine;
+import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.model.ModelInitializer;
+import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.spring.device.DevicePoolAutoConfiguration;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.embedding.EmbeddingCacheAutoConfiguration;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.FineTuningProperties;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
+import java.io.IOException;
+
 /**
- * The models of {@code kindling.models.*}: a {@link ModelRegistry} that loads them, one
- * {@link ServedModel} bean per model, and the {@link ClassificationService} that runs them on the
- * device pool.
+ * The serving engine of {@code kindling.models.*} and {@code kindling.fine-tuning.*}: properties become the
+ * engine's settings, the starter's guarded {@link DeviceRouter} routes its classifications, Caffeine caches its
+ * input rows, Micrometer hears its updates. Exposes the engine's {@link ModelRegistry} and
+ * {@link ClassificationService}, and one {@code ServedModel} bean per model.
  */
 @AutoConfiguration(after = {DevicePoolAutoConfiguration.class, EmbeddingCacheAutoConfiguration.class},
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -27,17 +34,36 @@ public class ModelsAutoConfiguration {
         return new ModelBeansRegistrar();
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ModelRegistry kindlingModelRegistry(KindlingModelProperties properties, FineTuningProperties fineTuning,
-                                               ObjectProvider<ModelInitializer> initializers, ObjectProvider<EmbeddingCaches> caches) {
-        return new ModelRegistry(properties, fineTuning.getDirectory(), initializers.orderedStream().toList(), caches.getIfAvailable());
+    public ServingEngine kindlingServingEngine(KindlingModelProperties properties, FineTuningProperties fineTuning, DeviceRouter router,
+                                               ObjectProvider<ModelInitializer> initializers, ObjectProvider<EmbeddingCaches> caches,
+                                               ObjectProvider<ModelFineTuner.Listener> updateListener,
+                                               ObjectProvider<ClassificationService.Observer> observer) throws IOException {
+        ServingEngine.Builder b = ServingEngine.builder()
+                .dataDirectory(fineTuning.getDirectory())
+                .fineTuning(fineTuning.isEnabled() ? fineTuning.toSettings() : null)
+                .router(router)
+                .updateListener(updateListener.getIfAvailable())
+                .classificationObserver(observer.getIfAvailable());
+        properties.toSettings(fineTuning.isEnabled()).forEach(b::model);
+        initializers.orderedStream().forEach(b::initializer);
+        EmbeddingCaches c = caches.getIfAvailable();
+        if (c != null && c.enabled()) {
+            b.rowCaches(m -> c.forModel(m.name(), () -> m.classifier().inputTable()));
+        }
+        return b.start();
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public ClassificationService kindlingClassificationService(ModelRegistry models, DeviceRouter router,
-                                                               ObjectProvider<MeterRegistry> meters) {
-        return new ClassificationService(models, router, meters.getIfAvailable());
+    public ModelRegistry kindlingModelRegistry(ServingEngine engine) {
+        return engine.models();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClassificationService kindlingClassificationService(ServingEngine engine) {
+        return engine.classification();
     }
 }

@@ -2,10 +2,10 @@ package dev.kindling.spring.observability;
 
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardedDevice;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.finetune.ModelFineTuner;
-import dev.kindling.spring.model.ModelRegistry;
-import dev.kindling.spring.model.ServedModel;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -34,7 +34,7 @@ public final class KindlingHealthIndicator implements HealthIndicator {
     public Health health() {
         Health.Builder h = Health.up();
         Map<String, Object> devices = new LinkedHashMap<>();
-        for (GuardedDevice g : router.devices()) {
+        for (GuardedDevice g : router.guardedDevices()) {
             devices.put(g.device().device().toString(), Map.of("breaker", g.state(), "inFlight", g.inFlight(), "calls", g.calls(),
                     "failures", g.failures(), "rejections", g.rejections()));
         }
@@ -52,7 +52,7 @@ public final class KindlingHealthIndicator implements HealthIndicator {
                 if (fallbacks > 0) {
                     d.put("checkpointFallbacks", fallbacks);   // a damaged checkpoint was skipped at start (logged at ERROR)
                 }
-                if (ft != null && m.settings().isFineTuning()) {
+                if (ft != null && m.settings().fineTuning()) {
                     ModelFineTuner t = ft.tuner(m.name());
                     d.put("fineTuningLag", t.lag());
                     d.put("queueDepth", t.queueDepth());

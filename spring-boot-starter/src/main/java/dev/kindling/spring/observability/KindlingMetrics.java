@@ -1,11 +1,15 @@
 package dev.kindling.spring.observability;
 
+import dev.kindling.core.serving.ClassificationService;
+import dev.kindling.core.tensor.Device;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardedDevice;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.finetune.ModelFineTuner;
-import dev.kindling.spring.model.ModelRegistry;
-import dev.kindling.spring.model.ServedModel;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,11 +18,11 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Micrometer meters for devices (calls in flight, failures, breaker state, memory), models (version,
- * labels) and fine-tuning (examples applied, loss, queue depth, lag, records set aside). Inference latency and batch
- * sizes are timed where they happen ({@code ClassificationService}); cache statistics are bound by
+ * labels), fine-tuning (examples applied, loss, queue depth, lag, records set aside) and inference (latency, batch
+ * sizes, fallbacks, as the engine's {@link ClassificationService} reports them); cache statistics are bound by
  * {@code EmbeddingCaches}.
  */
-public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listener {
+public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listener, ClassificationService.Observer {
 
     private final DeviceRouter router;
     private final ObjectProvider<ModelRegistry> models;
@@ -34,14 +38,14 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
     @Override
     public void bindTo(MeterRegistry r) {
         this.registry = r;
-        for (GuardedDevice g : router.devices()) {
+        for (GuardedDevice g : router.guardedDevices()) {
             String dev = g.device().device().toString();
             Gauge.builder("kindling.device.queue.depth", g, GuardedDevice::inFlight).tag("device", dev)
                     .description("calls running on the device").register(r);
             Gauge.builder("kindling.device.calls", g, GuardedDevice::calls).tag("device", dev).register(r);
             Gauge.builder("kindling.device.failures", g, GuardedDevice::failures).tag("device", dev).register(r);
             Gauge.builder("kindling.device.breaker.open", g, d -> d.state().equals("OPEN") ? 1 : 0).tag("device", dev).register(r);
-            if (g.device().isCpu()) {
+            if (g.device().device().isCpu()) {
                 Gauge.builder("kindling.device.memory.used", Runtime.getRuntime(), rt -> rt.totalMemory() - rt.freeMemory())
                         .tag("device", dev).baseUnit("bytes").description("JVM heap in use (CPU tensors)").register(r);
             }
@@ -79,6 +83,20 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
         MeterRegistry r = registry;
         if (r != null) {
             r.counter("kindling.finetune.examples", "model", model.name()).increment(result.examples());
+        }
+    }
+
+    @Override
+    public void classified(String model, Device device, int texts, long nanos, boolean fellBack) {
+        MeterRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        Timer.builder("kindling.inference.latency").tag("model", model).tag("device", device.toString()).register(r)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        r.summary("kindling.inference.batch.size", "model", model).record(texts);
+        if (fellBack) {
+            r.counter("kindling.inference.fallbacks", "model", model).increment();
         }
     }
 }

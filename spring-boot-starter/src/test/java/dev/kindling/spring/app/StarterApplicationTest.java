@@ -1,13 +1,13 @@
 package dev.kindling.spring.app;
 
 import dev.kindling.core.text.TrainingArgs;
-import dev.kindling.spring.TestModels;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.finetune.LabelledExample;
-import dev.kindling.spring.model.Classification;
-import dev.kindling.spring.model.ClassificationService;
-import dev.kindling.spring.model.ServedModel;
-import dev.kindling.spring.model.UnknownModelException;
+import dev.kindling.core.serving.TestModels;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.ClassificationService;
+import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.model.UnknownModelException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;

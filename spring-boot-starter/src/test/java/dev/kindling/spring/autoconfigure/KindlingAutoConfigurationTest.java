@@ -2,24 +2,24 @@ package dev.kindling.spring.autoconfigure;
 
 import dev.kindling.core.io.DataDirectoryInUseException;
 import dev.kindling.core.text.TrainingArgs;
-import dev.kindling.spring.TestModels;
-import dev.kindling.spring.device.CpuInferenceDevice;
-import dev.kindling.spring.device.CudaDevicesAutoConfiguration;
+import dev.kindling.core.serving.TestModels;
+import dev.kindling.core.device.DevicePool;
+import dev.kindling.core.device.WorkerDevice;
+import dev.kindling.core.tensor.Device;
 import dev.kindling.spring.device.DevicePoolAutoConfiguration;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardSettings;
 import dev.kindling.spring.device.GuardedDevice;
-import dev.kindling.spring.device.InferenceDevice;
 import dev.kindling.spring.embedding.EmbeddingCacheAutoConfiguration;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.FineTuningAutoConfiguration;
-import dev.kindling.spring.finetune.FineTuningService;
-import dev.kindling.spring.finetune.LabelledExample;
-import dev.kindling.spring.model.ClassificationService;
-import dev.kindling.spring.model.ModelInitializer;
-import dev.kindling.spring.model.ModelRegistry;
+import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.serving.ClassificationService;
+import dev.kindling.core.serving.model.ModelInitializer;
+import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.spring.model.ModelsAutoConfiguration;
-import dev.kindling.spring.model.ServedModel;
+import dev.kindling.core.serving.model.ServedModel;
 import dev.kindling.spring.observability.KindlingHealthIndicator;
 import dev.kindling.spring.observability.KindlingMetrics;
 import dev.kindling.spring.observability.ObservabilityAutoConfiguration;
@@ -61,7 +61,7 @@ class KindlingAutoConfigurationTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(CudaDevicesAutoConfiguration.class, DevicePoolAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(DevicePoolAutoConfiguration.class,
                         EmbeddingCacheAutoConfiguration.class, ModelsAutoConfiguration.class, FineTuningAutoConfiguration.class,
                         ObservabilityAutoConfiguration.class))
                 .withPropertyValues("kindling.fine-tuning.directory=" + data);
@@ -92,7 +92,7 @@ class KindlingAutoConfigurationTest {
                     .hasSingleBean(FineTuningService.class).hasSingleBean(KindlingMetrics.class)
                     .hasSingleBean(KindlingHealthIndicator.class);
             assertThat(ctx.getBean(DeviceRouter.class).devices()).hasSize(1);
-            assertThat(ctx.getBean(DeviceRouter.class).devices().get(0).device().isCpu()).isTrue();
+            assertThat(ctx.getBean(DeviceRouter.class).devices().get(0).isCpu()).isTrue();
             assertThat(ctx.getBean(ModelRegistry.class).all()).isEmpty();
         });
     }
@@ -100,41 +100,30 @@ class KindlingAutoConfigurationTest {
     @Test
     void cudaAbsentRegistersNoAcceleratorAndServesOnCpu() {
         runner().withPropertyValues("kindling.devices=cuda:0,cuda:1").run(ctx -> {
-            assertThat(ctx).doesNotHaveBean(CudaDevicesAutoConfiguration.class);
-            assertThat(ctx.getBeansOfType(InferenceDevice.class)).isEmpty();
-            assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(g -> g.device().device().toString())
-                    .containsExactly("cpu:0");
+            assertThat(ctx.getBean(DevicePool.class).devices()).extracting(d -> d.device().toString()).containsExactly("cpu:0");
+            assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(Device::toString).containsExactly("cpu:0");
         });
     }
 
+    /** A pool the application supplies (here with a stand-in accelerator) is routed over, as kindling.devices selects. */
     @Test
-    void applicationAcceleratorBeansJoinThePoolUnlessDeselected() {
-        InferenceDevice fakeGpu = new InferenceDevice() {
-            @Override
-            public dev.kindling.core.tensor.Device device() {
-                return dev.kindling.core.tensor.Device.cuda(3);
-            }
-
-            @Override
-            public <T> T execute(java.util.concurrent.Callable<T> work) throws Exception {
-                return work.call();
-            }
-        };
-        runner().withBean("fakeGpu", InferenceDevice.class, () -> fakeGpu)
+    void anApplicationDevicePoolIsRoutedUnlessDeselected() {
+        java.util.function.Supplier<DevicePool> pool = () -> DevicePool.of(List.of(
+                new WorkerDevice(Device.cuda(3), 8, Duration.ofSeconds(1)), new WorkerDevice(Device.CPU, 8, Duration.ofSeconds(1))));
+        runner().withBean(DevicePool.class, pool)
                 .withPropertyValues("kindling.device-limits.cuda-3.max-concurrent-calls=2").run(ctx -> {
-                    List<GuardedDevice> ds = ctx.getBean(DeviceRouter.class).devices();
+                    List<GuardedDevice> ds = ctx.getBean(DeviceRouter.class).guardedDevices();
                     assertThat(ds).extracting(g -> g.device().device().toString()).containsExactly("cuda:3", "cpu:0");
                     assertThat(ds.get(0).settings().maxConcurrentCalls()).isEqualTo(2);
                     assertThat(ctx.getBean(ModelRegistry.class).all()).isEmpty();
                 });
-        runner().withBean("fakeGpu", InferenceDevice.class, () -> fakeGpu).withPropertyValues("kindling.devices=cpu").run(ctx ->
-                assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(g -> g.device().device().toString())
-                        .containsExactly("cpu:0"));
+        runner().withBean(DevicePool.class, pool).withPropertyValues("kindling.devices=cpu").run(ctx ->
+                assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(Device::toString).containsExactly("cpu:0"));
     }
 
     @Test
     void userBeansReplaceTheDefaults() {
-        DeviceRouter custom = new DeviceRouter(List.of(new GuardedDevice(new CpuInferenceDevice(),
+        DeviceRouter custom = new DeviceRouter(List.of(new GuardedDevice(new WorkerDevice(Device.CPU, 8, Duration.ofSeconds(1)),
                 new GuardSettings(3, Duration.ZERO, Duration.ofSeconds(1), 50f, Duration.ofSeconds(1), 5, 5, Duration.ofSeconds(1), 1))));
         runner().withBean(DeviceRouter.class, () -> custom).run(ctx -> {
             assertThat(ctx).hasSingleBean(DeviceRouter.class);

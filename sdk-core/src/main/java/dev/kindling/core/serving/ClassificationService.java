@@ -1,0 +1,60 @@
+package dev.kindling.core.serving;
+
+import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.routing.InferenceRouter;
+import dev.kindling.core.tensor.Device;
+
+import java.util.List;
+
+/**
+ * Classifies texts with a named model on the best device that can take the work ({@link InferenceRouter}): an
+ * accelerator the model has a replica on and its settings allow, else the CPU. One place for the request limits.
+ */
+public final class ClassificationService {
+
+    /** Largest batch of texts in one call. */
+    public static final int MAX_BATCH = 1000;
+
+    /** Told about every classification call (metrics); implementations must be fast and must not throw. */
+    public interface Observer {
+        void classified(String model, Device device, int texts, long nanos, boolean fellBack);
+    }
+
+    private final ModelRegistry models;
+    private final InferenceRouter router;
+    private final Observer observer;
+
+    /** @param observer told about each call; may be null */
+    public ClassificationService(ModelRegistry models, InferenceRouter router, Observer observer) {
+        this.models = models;
+        this.router = router;
+        this.observer = observer;
+    }
+
+    /** Top labels of one text; {@code k} null means the model's default. */
+    public Classification classify(String model, String text, Integer k) {
+        return classifyAll(model, List.of(text), k).get(0);
+    }
+
+    /** Top labels of each text, computed as one unit of device work from one version of the model. */
+    public List<Classification> classifyAll(String model, List<String> texts, Integer k) {
+        ServedModel m = models.get(model);
+        if (texts == null || texts.isEmpty()) {
+            throw new IllegalArgumentException("no text to classify; expected at least one");
+        }
+        if (texts.size() > MAX_BATCH) {
+            throw new IllegalArgumentException(texts.size() + " texts in one request; the limit is " + MAX_BATCH);
+        }
+        int kk = k == null ? m.settings().k() : k;
+        long start = System.nanoTime();
+        InferenceRouter.Routed<List<Classification>> r = router.execute(
+                d -> m.settings().devices().includes(d) && m.hasReplicaOn(d),
+                device -> () -> m.classifyAll(texts, kk, device));
+        if (observer != null) {
+            observer.classified(m.name(), r.device(), texts.size(), System.nanoTime() - start, r.fellBack());
+        }
+        return r.value();
+    }
+}

@@ -1,0 +1,287 @@
+package dev.kindling.core.serving.finetune;
+
+import dev.kindling.core.serving.checkpoint.JobIds;
+import dev.kindling.core.io.DataDirectoryLock;
+import dev.kindling.core.serving.log.PoisonRecordQuarantine;
+import dev.kindling.core.serving.log.UpdateLog;
+import dev.kindling.core.serving.log.UpdateLogFactory;
+import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.text.BadLine;
+import dev.kindling.core.text.LabelledLines;
+import dev.kindling.core.text.Tokenizer;
+import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.ServedModel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Online fine-tuning for every model that allows it: feedback examples ({@link #submit}) and batch jobs
+ * ({@link #startJob}), both through each model's write-ahead log. Created after the models are loaded;
+ * on start it replays what the logs hold beyond each model's last checkpoint, then resumes the jobs that
+ * had not finished (see {@link FineTuneJob}).
+ */
+public final class FineTuningService implements AutoCloseable {
+
+    private static final System.Logger log = System.getLogger(FineTuningService.class.getName());
+
+    private final ModelRegistry models;
+    private final FineTuningSettings settings;
+    /** Held while this service may write the data directory: a second process (or service) on it is refused. */
+    private final DataDirectoryLock lock;
+    private final Map<String, ModelFineTuner> tuners = new LinkedHashMap<>();
+    private final Map<String, JobStore> jobStores = new LinkedHashMap<>();
+    private final Map<String, FineTuneJob> jobs = new ConcurrentHashMap<>();
+    private final JobRunner jobRunner;
+
+    /** {@link #FineTuningService(ModelRegistry, FineTuningSettings, UpdateLogFactory, ModelFineTuner.Listener)} with local logs. */
+    public FineTuningService(ModelRegistry models, FineTuningSettings settings, ModelFineTuner.Listener listener) throws IOException {
+        this(models, settings, UpdateLogFactory.local(settings.walSegmentBytes(), settings::approvedTruncation), listener);
+    }
+
+    /**
+     * Starts fine-tuning every model of {@code models} whose settings allow it: takes the data directory's lock,
+     * opens each model's update log through {@code logs}, replays it, then resumes unfinished jobs.
+     *
+     * @param listener told about every applied update (metrics); may be null
+     */
+    public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener)
+            throws IOException {
+        this.models = models;
+        this.settings = settings;
+        this.jobRunner = new JobRunner(settings);
+        this.lock = DataDirectoryLock.acquire(models.dataRoot());
+        try {
+            for (ServedModel m : models.all()) {
+                if (!m.settings().fineTuning()) {
+                    continue;
+                }
+                Path dir = models.dataDirectory(m.name());
+                UpdateLog wal = logs.open(m.name(), dir);
+                try {
+                    PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
+                    tuners.put(m.name(), new ModelFineTuner(m, settings, wal, models.checkpointStore(m.name()), quarantine, listener));
+                } catch (IOException | RuntimeException e) {
+                    wal.close();
+                    throw e;
+                }
+                jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
+            }
+            resumeJobs();
+        } catch (IOException | RuntimeException e) {
+            abandonStart(e);
+            throw e;
+        }
+    }
+
+    /** A failed start leaves no thread running, no log open and the directory unlocked (a retry in this JVM may succeed). */
+    private void abandonStart(Exception failure) {
+        try {
+            halt();
+            for (ModelFineTuner t : tuners.values()) {
+                t.closeLog();
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Loads the stored jobs (after the logs were replayed, so each model holds everything that was logged
+     * of every job) and queues the unfinished ones, oldest first.
+     */
+    private void resumeJobs() throws IOException {
+        List<FineTuneJob> unfinished = new ArrayList<>();
+        for (Map.Entry<String, ModelFineTuner> e : tuners.entrySet()) {
+            ModelFineTuner tuner = e.getValue();
+            JobStore store = jobStores.get(e.getKey());
+            Set<String> active = new HashSet<>();
+            for (JobRecord r : store.recover(e.getKey())) {
+                FineTuneJob job = newJob(r, tuner, store);
+                jobs.put(r.id(), job);
+                if (!r.finished()) {
+                    unfinished.add(job);
+                    active.add(r.id());
+                }
+            }
+            // Progress of jobs that finished (or were set aside) is no longer needed: drop it from later checkpoints.
+            for (String id : tuner.model().jobsInProgress()) {
+                if (!active.contains(id)) {
+                    tuner.forgetJob(id);
+                }
+            }
+        }
+        forgetOldJobs(0);
+        unfinished.sort(Comparator.comparing((FineTuneJob j) -> j.record().createdAt()).thenComparing(FineTuneJob::id));
+        for (FineTuneJob job : unfinished) {
+            ModelFineTuner tuner = tuners.get(job.model());
+            log.log(System.Logger.Level.INFO, "model " + job.model() + ": resuming fine-tuning job " + job.id() + " (" + tuner.jobApplied(job.id()) + " of " + job.total() + " examples in the model" + (job.cancelRequested() ? ", cancel requested" : "") + ")");
+            jobRunner.submit(job, tuner, jobStores.get(job.model()));
+        }
+    }
+
+    private static FineTuneJob newJob(JobRecord r, ModelFineTuner tuner, JobStore store) {
+        return new FineTuneJob(r, store, () -> tuner.jobApplied(r.id()));
+    }
+
+    /** The fine-tuner of {@code model}; fails when the model is unknown or does not allow fine-tuning. */
+    public ModelFineTuner tuner(String model) {
+        ServedModel m = models.get(model);
+        ModelFineTuner t = tuners.get(m.name());
+        if (t == null) {
+            throw new IllegalArgumentException("model '" + model + "' does not accept fine-tuning (its settings turn fine-tuning off)");
+        }
+        return t;
+    }
+
+    public Collection<ModelFineTuner> tuners() {
+        return tuners.values();
+    }
+
+    /** Durably accepts one labelled example for {@code model}; returns its log sequence. */
+    public long submit(String model, LabelledExample example) {
+        return tuner(model).submit(example);
+    }
+
+    /**
+     * Starts a job over fastText-format lines ({@code __label__x text}). The content is read and checked
+     * first (at most {@code max-job-bytes}; bad lines are reported with their numbers and skipped);
+     * nothing is trained when no line is usable. Returns once the job's examples and record are stored
+     * durably: from then on the job runs to its end even if the process dies (it resumes on restart).
+     */
+    public FineTuneJob startJob(String model, InputStream content) throws IOException {
+        ModelFineTuner tuner = tuner(model);
+        tuner.checkHealthy();
+        String prefix = tuner.model().labelPrefix();
+        LabelledLines.Result parsed = LabelledLines.read(new LimitedInputStream(content, settings.maxJobBytes()), prefix);
+        List<LabelledExample> examples = new ArrayList<>(parsed.lines().size());
+        List<BadLine> bad = new ArrayList<>(parsed.badLines());
+        for (LabelledLines.Line line : parsed.lines()) {
+            List<String> labels = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            for (String t : line.tokens()) {
+                if (t.startsWith(prefix)) {
+                    labels.add(t.substring(prefix.length()));
+                } else if (!t.equals(Tokenizer.EOS)) {
+                    text.append(text.isEmpty() ? "" : " ").append(t);
+                }
+            }
+            try {
+                examples.add(new LabelledExample(text.toString(), labels));
+            } catch (IllegalArgumentException e) {
+                bad.add(new BadLine(line.number(), e.getMessage()));
+            }
+        }
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("the job file has no usable labelled line (" + bad.size() + " bad lines"
+                    + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
+        }
+        if (jobRunner.stopping()) {
+            throw new IllegalStateException("fine-tuning is shutting down; retry the job later");
+        }
+        JobRecord record = JobRecord.accepted(JobIds.next(), tuner.model().name(), examples.size(),
+                bad.subList(0, Math.min(20, bad.size())), bad.size());
+        JobStore store = jobStores.get(tuner.model().name());
+        store.create(record, examples);
+        FineTuneJob job = newJob(record, tuner, store);
+        forgetOldJobs(1);
+        jobs.put(job.id(), job);
+        if (!jobRunner.submit(job, tuner, store)) {
+            log.log(System.Logger.Level.INFO, "model " + job.model() + ": fine-tuning job " + job.id()
+                    + " is stored and starts after the restart (shutting down)");
+        }
+        return job;
+    }
+
+    public FineTuneJob job(String id) {
+        FineTuneJob j = id == null ? null : jobs.get(id);
+        if (j == null) {
+            throw new UnknownJobException(id);
+        }
+        return j;
+    }
+
+    /**
+     * Keeps at most {@code finished-jobs-kept} jobs, counting {@code room} about to be added, by forgetting
+     * the oldest finished ones (their files too). Unfinished jobs are never forgotten.
+     */
+    private synchronized void forgetOldJobs(int room) {
+        int keep = settings.finishedJobsKept();
+        int excess = jobs.size() + room - keep;
+        if (excess <= 0) {
+            return;
+        }
+        List<FineTuneJob> old = jobs.values().stream()
+                .filter(FineTuneJob::finishedDurably)
+                .sorted(Comparator.comparing((FineTuneJob j) -> j.record().createdAt()).thenComparing(FineTuneJob::id))
+                .limit(excess)
+                .toList();
+        for (FineTuneJob j : old) {
+            jobs.remove(j.id());
+            try {
+                jobStores.get(j.model()).delete(j.id());
+            } catch (IOException e) {
+                log.log(System.Logger.Level.WARNING, "model " + j.model() + ": could not delete forgotten job " + j.id() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Stops: the job runner leaves its job unfinished (stored, it resumes on the next start), each model
+     * trains what was logged, is checkpointed and closes its log.
+     */
+    @Override
+    public void close() throws IOException {
+        stopRunner();
+        IOException first = null;
+        for (ModelFineTuner t : tuners.values()) {
+            try {
+                t.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        lock.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Stops like a crash would: no training of the queue, no checkpoint, logs left open; the directory lock
+     * is released, as the OS releases a dead process's locks (tests).
+     */
+    void halt() throws InterruptedException {
+        stopRunner();
+        try {
+            for (ModelFineTuner t : tuners.values()) {
+                t.halt();
+            }
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.log(System.Logger.Level.WARNING, "could not release the lock of " + lock.directory() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void stopRunner() {
+        jobRunner.stop(settings.shutdownTimeout());
+    }
+}

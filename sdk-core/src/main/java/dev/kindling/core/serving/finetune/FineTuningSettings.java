@@ -1,0 +1,149 @@
+package dev.kindling.core.serving.finetune;
+
+import dev.kindling.core.io.ApprovedTruncation;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How online fine-tuning runs: micro-batches from feedback and jobs, checkpoints, the local log's segment size,
+ * job limits. Built with {@link #builder()} (every value has a default); checked when built, each error naming
+ * the setting and what it must be.
+ *
+ * @param queueCapacity         accepted examples waiting to be trained, per model; beyond it feedback is refused
+ * @param batchSize             examples trained together in one update
+ * @param maxBatchDelay         longest wait for a micro-batch to fill before training what is there
+ * @param learningRate          learning rate of online updates
+ * @param checkpointInterval    how often a model with new updates is checkpointed
+ * @param walSegmentBytes       write-ahead log segment size in bytes
+ * @param maxJobBytes           largest fine-tuning job file, in bytes
+ * @param finishedJobsKept      jobs kept for status queries; beyond it the oldest finished ones are deleted
+ * @param shutdownTimeout       longest wait on close for a model to train what was accepted and for the job runner
+ * @param approvedTruncations   per model, the operator's approval to cut its corrupt write-ahead log at the damaged
+ *                              record a start-up error named ({@code <segment file>:<offset>})
+ */
+public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxBatchDelay, float learningRate,
+                                 Duration checkpointInterval, long walSegmentBytes, long maxJobBytes, int finishedJobsKept,
+                                 Duration shutdownTimeout, Map<String, ApprovedTruncation> approvedTruncations) {
+
+    public FineTuningSettings {
+        if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
+            throw new IllegalArgumentException("fine-tuning needs queue-capacity >= batch-size >= 1, got queue-capacity="
+                    + queueCapacity + " batch-size=" + batchSize);
+        }
+        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+            throw new IllegalArgumentException("fine-tuning learning-rate must be a positive number, got " + learningRate);
+        }
+        if (maxBatchDelay == null || maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("fine-tuning max-batch-delay must be zero or positive, got " + maxBatchDelay);
+        }
+        if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("fine-tuning checkpoint-interval must be positive, got " + checkpointInterval);
+        }
+        if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("fine-tuning shutdown-timeout must be zero or positive, got " + shutdownTimeout);
+        }
+        if (walSegmentBytes < 4096) {
+            throw new IllegalArgumentException("fine-tuning wal-segment-bytes must be at least 4096, got " + walSegmentBytes);
+        }
+        if (maxJobBytes < 1) {
+            throw new IllegalArgumentException("fine-tuning max-job-bytes must be positive, got " + maxJobBytes);
+        }
+        if (finishedJobsKept < 1) {
+            throw new IllegalArgumentException("fine-tuning finished-jobs-kept must be at least 1, got " + finishedJobsKept);
+        }
+        approvedTruncations = Map.copyOf(approvedTruncations == null ? Map.of() : approvedTruncations);
+    }
+
+    /** The defaults: 10,000 queued, batches of 32 within 50 ms, lr 0.05, a checkpoint a minute, 64 MiB segments. */
+    public static FineTuningSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The truncation approved for {@code model}'s log, or null. */
+    public ApprovedTruncation approvedTruncation(String model) {
+        return approvedTruncations.get(model);
+    }
+
+    public Builder toBuilder() {
+        return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay).learningRate(learningRate)
+                .checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes).maxJobBytes(maxJobBytes)
+                .finishedJobsKept(finishedJobsKept).shutdownTimeout(shutdownTimeout).approvedTruncations(approvedTruncations);
+    }
+
+    /** Mutable builder with the defaults filled in. */
+    public static final class Builder {
+        private int queueCapacity = 10_000;
+        private int batchSize = 32;
+        private Duration maxBatchDelay = Duration.ofMillis(50);
+        private float learningRate = 0.05f;
+        private Duration checkpointInterval = Duration.ofMinutes(1);
+        private long walSegmentBytes = 64L * 1024 * 1024;
+        private long maxJobBytes = 256L * 1024 * 1024;
+        private int finishedJobsKept = 1000;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Map<String, ApprovedTruncation> approvedTruncations = Map.of();
+
+        private Builder() {
+        }
+
+        public Builder queueCapacity(int v) {
+            queueCapacity = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder maxBatchDelay(Duration v) {
+            maxBatchDelay = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration v) {
+            checkpointInterval = v;
+            return this;
+        }
+
+        public Builder walSegmentBytes(long v) {
+            walSegmentBytes = v;
+            return this;
+        }
+
+        public Builder maxJobBytes(long v) {
+            maxJobBytes = v;
+            return this;
+        }
+
+        public Builder finishedJobsKept(int v) {
+            finishedJobsKept = v;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = v;
+            return this;
+        }
+
+        public Builder approvedTruncations(Map<String, ApprovedTruncation> v) {
+            approvedTruncations = v;
+            return this;
+        }
+
+        public FineTuningSettings build() {
+            return new FineTuningSettings(queueCapacity, batchSize, maxBatchDelay, learningRate, checkpointInterval, walSegmentBytes,
+                    maxJobBytes, finishedJobsKept, shutdownTimeout, approvedTruncations);
+        }
+    }
+}

@@ -1,0 +1,472 @@
+package dev.kindling.core.serving.finetune;
+
+import dev.kindling.core.serving.checkpoint.CheckpointStore;
+import dev.kindling.core.serving.log.ExampleCodec;
+import dev.kindling.core.serving.log.PoisonRecordQuarantine;
+import dev.kindling.core.serving.model.JobPosition;
+import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.serving.log.UpdateLog;
+import dev.kindling.core.serving.model.ServedModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Fine-tuning of one model. An accepted example is appended to the write-ahead log (durably) before
+ * {@link #submit} returns, handed to the training queue in log order, trained in micro-batches by one
+ * worker thread once it is durable, and periodically checkpointed together with the log position it
+ * covers; the log is then trimmed. On start, examples the last checkpoint does not contain are replayed
+ * from the log, so an acknowledged example is applied exactly once even across crashes.
+ *
+ * <p>A batch job's examples ({@link #offerJobExample}) are logged with their {@link JobPosition}; each
+ * update records, per job, the highest index it applied ({@link ServedModel#jobProgress}), and checkpoints
+ * store that with the model. After replaying the log on start the model therefore holds exactly a prefix
+ * of each job, and {@link #jobApplied} says where the job resumes.
+ *
+ * <p>A logged record the model cannot apply (one that cannot be decoded, or whose example the model
+ * refuses, e.g. written by an older release that checked less) never stops fine-tuning: it is set aside
+ * in the {@link PoisonRecordQuarantine}, counted, and the records after it are applied.
+ */
+public final class ModelFineTuner implements AutoCloseable {
+
+    private static final System.Logger log = System.getLogger(ModelFineTuner.class.getName());
+
+    /** A logged example waiting to be trained; {@code position} is null for feedback. */
+    private record Pending(long sequence, LabelledExample example, JobPosition position) {
+    }
+
+    /** Observers of applied updates (metrics). */
+    public interface Listener {
+        void applied(ServedModel model, ServedModel.UpdateResult result, int queueDepth);
+    }
+
+    /** Trains a batch into the model: {@link ServedModel#update}, or in tests one that refuses chosen examples. */
+    @FunctionalInterface
+    interface BatchTrainer {
+        ServedModel.UpdateResult train(List<LabelledExample> examples, float lr, long lastSequence, Map<String, Long> jobMarks);
+    }
+
+    private final ServedModel model;
+    private final BatchTrainer trainer;
+    private final FineTuningSettings settings;
+    private final UpdateLog wal;
+    private final CheckpointStore checkpoints;
+    private final PoisonRecordQuarantine quarantine;
+    private final Listener listener;
+    private final Semaphore capacity;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread worker;
+    private final Thread checkpointer;
+    private volatile boolean running = true;
+    private volatile boolean halted;
+    /** A finished job's progress was dropped since the last checkpoint, which still lists it. */
+    private volatile boolean jobsForgotten;
+    private volatile double lastLoss = Double.NaN;
+    private volatile long checkpointedVersion;
+    /** The log sequence the last checkpoint contains: a record set aside moves the model past it without a new version. */
+    private volatile long checkpointedSequence;
+
+    ModelFineTuner(ServedModel model, FineTuningSettings settings, UpdateLog wal, CheckpointStore checkpoints,
+                   PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
+        this(model, model::update, settings, wal, checkpoints, quarantine, listener);
+    }
+
+    ModelFineTuner(ServedModel model, BatchTrainer trainer, FineTuningSettings settings, UpdateLog wal,
+                   CheckpointStore checkpoints, PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
+        this.model = model;
+        this.trainer = trainer;
+        this.settings = settings;
+        this.wal = wal;
+        this.checkpoints = checkpoints;
+        this.quarantine = quarantine;
+        this.listener = listener;
+        this.capacity = new Semaphore(settings.queueCapacity());
+        long before = model.version();
+        this.checkpointedSequence = model.appliedSequence();
+        boolean replayed = replay();
+        // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
+        // checkpoint round writes one (and trims the log).
+        this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
+        this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
+        this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
+    }
+
+    /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
+    private boolean replay() throws IOException {
+        checkLogReaches(model.appliedSequence());
+        List<Pending> batch = new ArrayList<>();
+        long[] last = {0};
+        long[] count = {0};
+        wal.replay(model.appliedSequence(), (seq, payload) -> {
+            last[0] = seq;
+            count[0]++;
+            ExampleCodec.Logged logged;
+            try {
+                logged = ExampleCodec.decodeLogged(payload);
+            } catch (IllegalStateException undecodable) {
+                // In log order: what came before it is applied first.
+                applyOrSetAside(batch);
+                batch.clear();
+                setAside(seq, payload, undecodable, null);
+                return;
+            }
+            batch.add(new Pending(seq, logged.example(), logged.position()));
+            if (batch.size() >= settings.batchSize()) {
+                applyOrSetAside(batch);
+                batch.clear();
+            }
+        });
+        applyOrSetAside(batch);
+        if (count[0] > 0) {
+            log.log(System.Logger.Level.INFO, "model " + model.name() + ": replayed " + (count[0]) + " records from the write-ahead log (up to sequence " + (last[0]) + "); " + quarantine.setAsideSinceStart() + " set aside");
+        }
+        return count[0] > 0;
+    }
+
+    /**
+     * The log must hold every record after {@code applied} (the model's checkpoint): a gap would silently drop
+     * acknowledged examples. A log that ends before the checkpoint (lost, or cut by an approved truncation)
+     * continues its numbering after it, or new examples would reuse sequences replay skips.
+     */
+    private void checkLogReaches(long applied) throws IOException {
+        if (wal.lastSequence() < applied) {
+            log.log(System.Logger.Level.WARNING, "model " + model.name() + ": the write-ahead log ends at sequence " + wal.lastSequence() + ", before the checkpoint's " + applied + "; new examples are numbered after " + applied);
+            wal.continueAfter(applied);
+        } else if (wal.firstSequence() > applied + 1) {
+            throw new IllegalStateException("model '" + model.name() + "': the write-ahead log starts at sequence " + wal.firstSequence()
+                    + " but the checkpoint in use holds only up to " + applied + ": acknowledged examples " + (applied + 1) + ".."
+                    + (wal.firstSequence() - 1) + " are in neither; refusing to start without them");
+        }
+    }
+
+    public ServedModel model() {
+        return model;
+    }
+
+    /**
+     * Accepts an example: returns its log sequence once it is durably logged. Fails fast with
+     * {@link FineTuningBusyException} when the queue is full (nothing is written then).
+     */
+    public long submit(LabelledExample example) {
+        checkHealthy();
+        if (!capacity.tryAcquire()) {
+            throw new FineTuningBusyException("fine-tuning queue of model '" + model.name() + "' is full ("
+                    + settings.queueCapacity() + " examples waiting); retry later", retryAfter());
+        }
+        return append(example);
+    }
+
+    /**
+     * Logs an example of a batch job and queues it for training, waiting up to {@code timeout} for queue
+     * space; returns its log sequence, or -1 when the queue stayed full (nothing was logged then). Does not
+     * wait for the record to be forced to disk: the job's examples are stored already, nothing is trained
+     * before it is durable, and were it lost in a crash the job would resume at it ({@link #jobApplied}).
+     */
+    long offerJobExample(LabelledExample example, JobPosition position, Duration timeout) throws InterruptedException {
+        checkHealthy();
+        if (!capacity.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        return append(example, position, false);
+    }
+
+    /** How many of job {@code jobId}'s examples the model holds: it resumes at that index. */
+    public long jobApplied(String jobId) {
+        return model.jobProgress(jobId) + 1;
+    }
+
+    /** Stops tracking a finished job's progress (its record holds the outcome); the next checkpoint leaves it out. */
+    void forgetJob(String jobId) {
+        if (model.jobProgress(jobId) >= 0) {
+            model.forgetJobProgress(jobId);
+            jobsForgotten = true;
+        }
+    }
+
+    private long append(LabelledExample example) {
+        return append(example, null, true);
+    }
+
+    private long append(LabelledExample example, JobPosition position, boolean sync) {
+        byte[] payload = ExampleCodec.encode(example, position);
+        // Handed to the queue in log order while the log is locked; the worker trains it only once it is
+        // durable (see trainLoop), and then frees its queue slot.
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            java.util.function.LongConsumer enqueue = s -> {
+                queue.add(new Pending(s, example, position));
+                queued.set(true);
+            };
+            long seq = sync ? wal.append(payload, enqueue) : wal.appendWithoutSync(payload, enqueue);
+            acknowledged.incrementAndGet();
+            return seq;
+        } catch (IOException | RuntimeException e) {
+            if (!queued.get()) {
+                capacity.release();
+            }
+            throw e instanceof IOException io ? new UncheckedIOException("could not log the example durably", io) : (RuntimeException) e;
+        }
+    }
+
+    private Duration retryAfter() {
+        return Duration.ofSeconds(1);
+    }
+
+    void checkHealthy() {
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' stopped after a failure: " + f, f);
+        }
+        if (!running) {
+            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' is shut down");
+        }
+    }
+
+    private void trainLoop() {
+        List<Pending> batch = new ArrayList<>(settings.batchSize());
+        long delayNanos = settings.maxBatchDelay().toNanos();
+        while (!halted && (running || !queue.isEmpty())) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + delayNanos;
+                while (batch.size() < settings.batchSize()) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                // Never train what is not on disk: if forcing the log failed, its writers were told so. (A checkpoint
+                // holding a record the log then lost would also give its sequence number to the next record.)
+                wal.awaitDurable(batch.get(batch.size() - 1).sequence());
+                ServedModel.UpdateResult r = applyOrSetAside(batch);
+                if (r.examples() > 0) {
+                    lastLoss = r.meanLoss();
+                }
+                capacity.release(batch.size());
+                batch.clear();
+                if (listener != null) {
+                    listener.applied(model, r, queue.size());
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+                model.applied().failWaiters(t);
+                log.log(System.Logger.Level.ERROR, "fine-tuning of model " + model.name() + " failed; accepted examples stay in the write-ahead log", t);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Trains a batch; when the model refuses it, applies its examples one at a time and sets aside each one
+     * it refuses, so the rest is trained. Returns what was trained (no example at all for an empty batch).
+     */
+    private ServedModel.UpdateResult applyOrSetAside(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return new ServedModel.UpdateResult(model.version(), Double.NaN, 0, 0);
+        }
+        try {
+            return apply(batch);
+        } catch (IllegalArgumentException refused) {
+            // The model checks a whole batch before it changes anything, so nothing of it was trained yet.
+            double lossSum = 0;
+            int examples = 0, labelsAdded = 0;
+            for (Pending p : batch) {
+                try {
+                    ServedModel.UpdateResult r = apply(List.of(p));
+                    lossSum += r.meanLoss() * r.examples();
+                    examples += r.examples();
+                    labelsAdded += r.labelsAdded();
+                } catch (IllegalArgumentException e) {
+                    setAside(p.sequence(), ExampleCodec.encode(p.example(), p.position()), e, p.position());
+                }
+            }
+            return new ServedModel.UpdateResult(model.version(), examples == 0 ? Double.NaN : lossSum / examples, examples, labelsAdded);
+        }
+    }
+
+    /** Keeps a record the model cannot apply in the quarantine and moves the model past it (and its job past it). */
+    private void setAside(long sequence, byte[] payload, Throwable error, JobPosition position) {
+        try {
+            quarantine.setAside(sequence, payload, error);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not set aside write-ahead-log record " + sequence + " of model '" + model.name()
+                    + "' in " + quarantine.directory() + ": " + e.getMessage(), e);
+        }
+        model.skip(sequence, position == null ? Map.of() : Map.of(position.jobId(), position.index()));
+    }
+
+    /** Trains one batch (in log order) and records the log position and each job's progress it reaches. */
+    private ServedModel.UpdateResult apply(List<Pending> batch) {
+        List<LabelledExample> examples = new ArrayList<>(batch.size());
+        Map<String, Long> jobMarks = new HashMap<>();
+        for (Pending p : batch) {
+            examples.add(p.example());
+            if (p.position() != null) {
+                jobMarks.merge(p.position().jobId(), p.position().index(), Math::max);
+            }
+        }
+        return trainer.train(examples, settings.learningRate(), batch.get(batch.size() - 1).sequence(), jobMarks);
+    }
+
+    private void checkpointLoop() {
+        long interval = settings.checkpointInterval().toMillis();
+        while (running) {
+            try {
+                Thread.sleep(interval);
+                checkpointIfChanged();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                if (!running) {
+                    return;   // interrupted mid-write by close(), which checkpoints itself
+                }
+                log.log(System.Logger.Level.WARNING, "checkpoint of model " + model.name() + " failed; will retry", t);
+            }
+        }
+    }
+
+    /** Writes a checkpoint when the model (or the set of jobs it tracks) changed since the last one, then trims the log. */
+    public synchronized void checkpointIfChanged() throws IOException {
+        if (model.version() == checkpointedVersion && model.appliedSequence() == checkpointedSequence && !jobsForgotten) {
+            return;
+        }
+        jobsForgotten = false;
+        CheckpointStore.Snapshot s;
+        try {
+            s = model.checkpoint(checkpoints);
+        } catch (IOException | RuntimeException e) {
+            jobsForgotten = true;
+            throw e;
+        }
+        checkpointedVersion = s.version();
+        checkpointedSequence = s.walSequence();
+        // Only through the oldest kept checkpoint: each must stay completable from the log, should a newer one be damaged.
+        wal.truncateThrough(checkpoints.oldestKeptWalSequence());
+    }
+
+    /** Examples acknowledged since start. */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** Examples accepted but not yet in the model. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Log sequences accepted but not yet applied (the fine-tuning lag). */
+    public long lag() {
+        return Math.max(0, wal.lastSequence() - model.appliedSequence());
+    }
+
+    /** Log records set aside since start because they could not be applied. */
+    public long setAside() {
+        return quarantine.setAsideSinceStart();
+    }
+
+    public PoisonRecordQuarantine quarantine() {
+        return quarantine;
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /** Blocks until everything accepted so far is in the model (or the timeout passes); true if it is. */
+    public boolean awaitApplied(Duration timeout) throws InterruptedException {
+        return awaitApplied(wal.lastSequence(), timeout);
+    }
+
+    /** Blocks until log sequence {@code sequence} is in the model; false when the timeout passed or fine-tuning failed. */
+    public boolean awaitApplied(long sequence, Duration timeout) throws InterruptedException {
+        if (failure.get() != null) {
+            return false;
+        }
+        try {
+            model.applied().when(sequence).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Completes once log sequence {@code sequence} is in the model; fails if fine-tuning stops first. */
+    public java.util.concurrent.CompletableFuture<Long> whenApplied(long sequence) {
+        Throwable f = failure.get();
+        if (f != null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(f);
+        }
+        return model.applied().when(sequence);
+    }
+
+    /** Clean shutdown: trains what was accepted, checkpoints, closes the log. */
+    @Override
+    public void close() throws IOException {
+        running = false;
+        checkpointer.interrupt();
+        try {
+            worker.join(Math.max(1, settings.shutdownTimeout().toMillis()));
+            checkpointer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (failure.get() == null) {
+                checkpointIfChanged();
+            }
+        } finally {
+            model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
+            wal.close();
+        }
+    }
+
+    /** Closes the log after {@link #halt()} (a start that failed part-way). */
+    void closeLog() throws IOException {
+        wal.close();
+    }
+
+    /**
+     * Stops the threads without training the queue, checkpointing or closing the log, as a crash would
+     * (tests); returns once they stopped, so that a new fine-tuner may open the same directory.
+     */
+    void halt() throws InterruptedException {
+        halted = true;
+        running = false;
+        worker.interrupt();
+        checkpointer.interrupt();
+        worker.join();
+        checkpointer.join();
+        model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was halted"));
+    }
+}

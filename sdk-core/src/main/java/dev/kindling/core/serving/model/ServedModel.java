@@ -1,0 +1,351 @@
+package dev.kindling.core.serving.model;
+
+import dev.kindling.core.hsm.TopK;
+import dev.kindling.core.tensor.Tensor;
+import dev.kindling.core.text.OnlineTrainer;
+import dev.kindling.core.text.TextClassifier;
+import dev.kindling.core.text.TextRules;
+import dev.kindling.core.text.ClassifierReplica;
+import dev.kindling.core.tensor.Device;
+import dev.kindling.core.text.Tokenizer;
+import dev.kindling.core.serving.checkpoint.CheckpointStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
+ * fine-tuning updates the write lock, checkpoint snapshots only a lock that excludes updates, so a result is always
+ * computed from one consistent version (no torn rows), and a snapshot contains exactly the updates up
+ * to the log sequence it records. Versions increase with every applied update or swap.
+ */
+public final class ServedModel {
+
+    /** Longest text accepted for classification, in characters. */
+    public static final int MAX_TEXT_CHARS = TextRules.MAX_CHARS;
+    /** Largest k accepted. */
+    public static final int MAX_K = 1000;
+
+    /** What one fine-tuning update did. */
+    public record UpdateResult(long version, double meanLoss, int examples, int labelsAdded) {
+    }
+
+    private final String name;
+    private final ModelSettings settings;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Held by everything that changes the model (updates, swaps, restores) and by checkpoints. A checkpoint
+     * excludes changes with this lock alone: were it to hold the read lock, the next update's queued write
+     * lock request would block every classification until the checkpoint file was written.
+     */
+    private final ReentrantLock mutation = new ReentrantLock();
+    private final AtomicLong version = new AtomicLong(1);
+    private volatile TextClassifier classifier;
+    private volatile RowCache rowCache;
+    /** Copies of the model on accelerators that serve it (the CPU serves from the classifier itself). */
+    private volatile Map<Device, ClassifierReplica> replicas = Map.of();
+    private volatile long appliedSequence;
+    /** Signals waiters once a sequence is applied; raised after the locks are released, never inside them. */
+    private final AppliedSequence applied = new AppliedSequence();
+    /** The version a {@link #swap} published (0: none since start): checkpoints from before it hold another model. */
+    private volatile long swappedAtVersion;
+    private volatile long examplesApplied;
+    /**
+     * Per unfinished batch job, the highest index of its examples in the model. Changed only with the
+     * updates that apply those examples (under {@link #mutation}), so a checkpoint records it consistently
+     * with the parameters: a job resumes after exactly what the restored model holds.
+     */
+    private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
+
+    public ServedModel(String name, ModelSettings settings, TextClassifier classifier) {
+        this.name = name;
+        this.settings = settings;
+        this.classifier = classifier;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ModelSettings settings() {
+        return settings;
+    }
+
+    public long version() {
+        return version.get();
+    }
+
+    public int labelCount() {
+        return classifier.dictionary().labelCount();
+    }
+
+    public String labelPrefix() {
+        return classifier.dictionary().labelPrefix();
+    }
+
+    /** The last write-ahead-log sequence whose example is in the model. */
+    public long appliedSequence() {
+        return appliedSequence;
+    }
+
+    /** The completion signals of the log sequences this model applies (futures and waits, no polling). */
+    public AppliedSequence applied() {
+        return applied;
+    }
+
+    /** Examples applied since the model was created (persisted in checkpoints). */
+    public long examplesApplied() {
+        return examplesApplied;
+    }
+
+    /** The highest index of batch job {@code jobId}'s examples in the model, or -1 when it holds none (or forgot the job). */
+    public long jobProgress(String jobId) {
+        return jobProgress.getOrDefault(jobId, -1L);
+    }
+
+    /** The jobs whose progress the model tracks. */
+    public Set<String> jobsInProgress() {
+        return Set.copyOf(jobProgress.keySet());
+    }
+
+    /**
+     * Stops tracking a job (it finished and its outcome is recorded elsewhere); later checkpoints leave it out.
+     */
+    public void forgetJobProgress(String jobId) {
+        mutation.lock();
+        try {
+            jobProgress.remove(jobId);
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** The classifier in force (for read-only inspection; do not train it directly). */
+    public TextClassifier classifier() {
+        return classifier;
+    }
+
+    /** Whether this model can be served on {@code device}: the CPU always, an accelerator once it has a replica there. */
+    public boolean hasReplicaOn(Device device) {
+        return device.isCpu() || replicas.containsKey(device);
+    }
+
+    /** The accelerators this model has a replica on. */
+    public Set<Device> replicaDevices() {
+        return replicas.keySet();
+    }
+
+    /**
+     * Puts a copy of the model's tables on {@code device} (an accelerator) so that classifications routed there
+     * run there; updates and swaps keep it current. Fails (and serving stays on the CPU) where the model kind has
+     * no device kernels ({@code -loss hs}) or the copy cannot be made.
+     */
+    public void addReplica(Device device) {
+        if (device.isCpu()) {
+            throw new IllegalArgumentException("the CPU serves from the model itself; replicas are for accelerators, got " + device);
+        }
+        mutation.lock();
+        lock.writeLock().lock();
+        try {
+            Map<Device, ClassifierReplica> next = new LinkedHashMap<>(replicas);
+            next.put(device, ClassifierReplica.of(classifier, device));
+            replicas = Map.copyOf(next);
+        } finally {
+            lock.writeLock().unlock();
+            mutation.unlock();
+        }
+    }
+
+    /** Serve input-table rows through {@code cache} (null: read the table directly). */
+    public void useRowCache(RowCache cache) {
+        this.rowCache = cache;
+    }
+
+    /** The top-{@code k} labels of {@code text}, computed on the CPU. */
+    public Classification classify(String text, int k) {
+        return classifyAll(List.of(text), k, Device.CPU).get(0);
+    }
+
+    /**
+     * The top-{@code k} labels of each text, computed on {@code device} (the CPU, or an accelerator this model
+     * has a replica on), all from one version of the model.
+     */
+    public List<Classification> classifyAll(List<String> texts, int k, Device device) {
+        if (k < 1 || k > MAX_K) {
+            throw new IllegalArgumentException("k must be between 1 and " + MAX_K + ", got " + k);
+        }
+        List<List<String>> tokenized = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            checkText(t);
+            tokenized.add(Tokenizer.tokens(t));
+        }
+        lock.readLock().lock();
+        try {
+            TextClassifier c = classifier;
+            List<TopK> tops;
+            if (device.isCpu()) {
+                RowCache cache = rowCache;
+                tops = c.predictIds(tokenized, k, cache != null ? cache : c.inputRows());
+            } else {
+                ClassifierReplica replica = replicas.get(device);
+                if (replica == null) {
+                    throw new IllegalStateException("model '" + name + "' has no replica on " + device);
+                }
+                tops = replica.predictIds(tokenized, k);
+            }
+            long v = version.get();
+            List<Classification> out = new ArrayList<>(tops.size());
+            for (TopK top : tops) {
+                List<Classification.LabelScore> labels = new ArrayList<>(top.size());
+                for (int i = 0; i < top.size(); i++) {
+                    labels.add(new Classification.LabelScore(c.labelName(top.classes()[i]), (float) Math.exp(top.logProbs()[i])));
+                }
+                out.add(new Classification(name, v, device.toString(), labels));
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Trains {@code examples} (in log order, the last with sequence {@code lastSequence}) and publishes a
+     * new version. Not thread-safe against itself: one fine-tuning loop per model calls it.
+     */
+    public UpdateResult update(List<LabelledExample> examples, float lr, long lastSequence) {
+        return update(examples, lr, lastSequence, Map.of());
+    }
+
+    /**
+     * {@link #update(List, float, long)} for examples of which some come from batch jobs: {@code jobMarks}
+     * maps each such job to the highest index of its examples in this batch, recorded with the update.
+     */
+    public UpdateResult update(List<LabelledExample> examples, float lr, long lastSequence, Map<String, Long> jobMarks) {
+        List<List<String>> tokens = new ArrayList<>(examples.size());
+        List<List<String>> labels = new ArrayList<>(examples.size());
+        String prefix = labelPrefix();
+        for (LabelledExample e : examples) {
+            tokens.add(Tokenizer.tokens(e.text()).stream().filter(t -> !t.startsWith(prefix)).toList());
+            labels.add(e.labels().stream().map(l -> prefix + l).toList());
+        }
+        mutation.lock();
+        lock.writeLock().lock();
+        try {
+            OnlineTrainer.Result r = OnlineTrainer.train(classifier, tokens, labels, lr);
+            appliedSequence = Math.max(appliedSequence, lastSequence);
+            examplesApplied += examples.size();
+            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+            long v = version.incrementAndGet();
+            RowCache cache = rowCache;
+            if (cache != null) {
+                cache.rowsUpdated(r.touchedRows());
+            }
+            for (ClassifierReplica replica : replicas.values()) {
+                replica.refresh(r);
+            }
+            return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+        } finally {
+            lock.writeLock().unlock();
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
+    /**
+     * Records that the log up to {@code sequence} is dealt with although its record trained nothing (it
+     * was set aside), together with the job progress it carries, so that neither the next replay nor a
+     * waiting job comes back to it. Publishes no new version: the parameters did not change.
+     */
+    public void skip(long sequence, Map<String, Long> jobMarks) {
+        mutation.lock();
+        try {
+            appliedSequence = Math.max(appliedSequence, sequence);
+            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+        } finally {
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
+    /** Restores counters from a checkpoint (startup). */
+    public void restore(long sequence, long examples, long fromVersion) {
+        restore(sequence, examples, fromVersion, Map.of());
+    }
+
+    /** Restores counters and job progress from a checkpoint (startup). */
+    public void restore(long sequence, long examples, long fromVersion, Map<String, Long> jobs) {
+        mutation.lock();
+        lock.writeLock().lock();
+        try {
+            appliedSequence = sequence;
+            examplesApplied = examples;
+            jobProgress.clear();
+            jobProgress.putAll(jobs);
+            version.set(Math.max(1, fromVersion));
+        } finally {
+            lock.writeLock().unlock();
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
+    /** Replaces the classifier (a new checkpoint), publishing a new version. */
+    public long swap(TextClassifier next) {
+        mutation.lock();
+        lock.writeLock().lock();
+        try {
+            Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
+            for (Device d : replicas.keySet()) {
+                nextReplicas.put(d, ClassifierReplica.of(next, d));
+            }
+            classifier = next;
+            replicas = Map.copyOf(nextReplicas);
+            RowCache cache = rowCache;
+            if (cache != null) {
+                cache.invalidateAll();
+            }
+            long v = version.incrementAndGet();
+            swappedAtVersion = v;
+            return v;
+        } finally {
+            lock.writeLock().unlock();
+            mutation.unlock();
+        }
+    }
+
+    /** Writes a checkpoint of the current state; updates wait meanwhile, classification goes on. */
+    public CheckpointStore.Snapshot checkpoint(CheckpointStore store) throws IOException {
+        return checkpoint(store, c -> c::save);
+    }
+
+    /** {@link #checkpoint(CheckpointStore)} writing the classifier with {@code writerOf(classifier)}. */
+    CheckpointStore.Snapshot checkpoint(CheckpointStore store, java.util.function.Function<TextClassifier, CheckpointStore.ModelWriter> writerOf)
+            throws IOException {
+        mutation.lock();
+        try {
+            TextClassifier c = classifier;
+            return store.commit(writerOf.apply(c), appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress),
+                    swappedAtVersion);
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** The texts classified are held to the rules of the texts learned from: one rule for every entry point. */
+    static void checkText(String text) {
+        TextRules.check(text);
+    }
+
+    @Override
+    public String toString() {
+        return "ServedModel " + name + " v" + version.get() + " (" + classifier + ")";
+    }
+}
