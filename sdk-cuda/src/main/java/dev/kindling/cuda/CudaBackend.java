@@ -35,7 +35,14 @@ public final class CudaBackend implements Backend {
 
     private final Availability availability;
     private final CudaDevice[] devices;
-    private final CudaOps ops = CudaOps.create();
+    private final BlasOps blas = CudaOps.blas();
+    private final ElementwiseOps elementwise = CudaOps.elementwise();
+    private final EmbeddingOps embedding = CudaOps.embedding();
+    private final OptimOps optim = CudaOps.optim();
+    private final HsmOps hsm = CudaOps.hsm();
+    private final PoolingOps pooling = CudaOps.pooling();
+    private final QuantizeOps quantize = CudaOps.quantize();
+    private final ConvOps conv = CudaOps.conv();
 
     public CudaBackend() {
         CudaDriver.Probe probe = CudaDriver.probe();
@@ -183,41 +190,41 @@ public final class CudaBackend implements Backend {
 
     @Override
     public BlasOps blas() {
-        return ops.blas();
+        return blas;
     }
 
     @Override
     public ElementwiseOps elementwise() {
-        return ops.elementwise();
+        return elementwise;
     }
 
     @Override
     public EmbeddingOps embedding() {
-        return ops.embedding();
+        return embedding;
     }
 
     @Override
     public OptimOps optim() {
-        return ops.optim();
+        return optim;
     }
 
     @Override
     public HsmOps hsm() {
-        return ops.hsm();
+        return hsm;
     }
 
     @Override
     public PoolingOps pooling() {
-        return ops.pooling();
+        return pooling;
     }
 
     @Override
     public QuantizeOps quantize() {
-        return ops.quantize();
+        return quantize;
     }
 
     @Override
     public ConvOps conv() {
-        return ops.conv();
+        return conv;
     }
 }

@@ -24,6 +24,7 @@ import static dev.kindling.cuda.runtime.CudaStorage.address;
  * warm-up first, median of the measured iterations. Prints {@code RESULT|row|milliseconds|note} lines
  * that sdk-cuda/scripts/gpu-check.sh turns into the final table. Some rows time the parts of an op
  * through the backend's internals (devices, kernels, the sort primitives), which are public for this.
+ * Runs with sdk-cuda on the class path, as {@code gpu-check.sh run} does: the shaded JMH jar leaves it out.
  */
 public final class GpuBenchmark {
 

@@ -15,6 +15,9 @@ import dev.kindling.cuda.runtime.CudaDevice;
  *
  * <p>The unfolding workspace budget is {@code kindling.cuda.conv-workspace-bytes} (1 GiB by default): a
  * batch whose unfolded input is larger runs in chunks of whole images or sequences.
+ *
+ * <p>Public, with {@link #with} and {@link #DEFAULT_WORKSPACE_BYTES}, for the GPU benchmark in
+ * {@code benchmarks/}, which times both temporal algorithms; the backend makes it through {@link CudaOps}.
  */
 public final class CudaConv implements ConvOps {
 

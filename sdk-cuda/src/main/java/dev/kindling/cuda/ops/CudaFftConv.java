@@ -49,6 +49,9 @@ import static dev.kindling.cuda.runtime.CudaStorage.addressOrNull;
  * per training step instead of 8. cuFFT plans, the cuBLAS handle and scratch buffers are per device and
  * cached by shape until {@link #close()}. Every call enqueues its work on the device's stream while
  * holding the device's lock, so concurrent callers (eval-mode inference) share the scratch buffers safely.
+ *
+ * <p>Public, with the explicit constructor, {@code forward} and {@code newWorkspace}, for the GPU benchmark
+ * in {@code benchmarks/}, which compares the layouts and the two complex GEMMs.
  */
 public final class CudaFftConv implements AutoCloseable {
 

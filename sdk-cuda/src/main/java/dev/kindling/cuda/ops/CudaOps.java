@@ -10,16 +10,44 @@ import dev.kindling.core.backend.PoolingOps;
 import dev.kindling.core.backend.QuantizeOps;
 
 /**
- * The op implementations of one CUDA backend, made together: the one door from the backend into this
- * package, so that the implementations themselves stay package-private. They find the device of each
- * call from its tensors, so they hold no reference to the backend.
+ * The backend's one door into this package: each op group made by its SPI type, so that the implementations
+ * stay package-private. They find the device of each call from its tensors and hold no backend.
  */
-public record CudaOps(BlasOps blas, ElementwiseOps elementwise, EmbeddingOps embedding, OptimOps optim, HsmOps hsm,
-                      PoolingOps pooling, QuantizeOps quantize, ConvOps conv) {
+public final class CudaOps {
 
-    /** The ops with their configuration read from the system properties (see {@link CudaConv}, {@link CudaFftConv}). */
-    public static CudaOps create() {
-        return new CudaOps(new CudaBlas(), new CudaElementwise(), new CudaEmbedding(), new CudaOptim(), new CudaHsm(), new CudaPooling(),
-                new CudaQuantize(), new CudaConv());
+    private CudaOps() {
+    }
+
+    public static BlasOps blas() {
+        return new CudaBlas();
+    }
+
+    public static ElementwiseOps elementwise() {
+        return new CudaElementwise();
+    }
+
+    public static EmbeddingOps embedding() {
+        return new CudaEmbedding();
+    }
+
+    public static OptimOps optim() {
+        return new CudaOptim();
+    }
+
+    public static HsmOps hsm() {
+        return new CudaHsm();
+    }
+
+    public static PoolingOps pooling() {
+        return new CudaPooling();
+    }
+
+    public static QuantizeOps quantize() {
+        return new CudaQuantize();
+    }
+
+    /** Temporal algorithm, workspace budget and FFT layout from the system properties (see {@link CudaConv}, {@link CudaFftConv}). */
+    public static ConvOps conv() {
+        return new CudaConv();
     }
 }

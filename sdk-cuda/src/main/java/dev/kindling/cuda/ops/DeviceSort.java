@@ -7,7 +7,8 @@ import dev.kindling.cuda.runtime.KernelArgs;
 /**
  * Device-wide primitives on int arrays: exclusive prefix sums, and a stable LSD radix sort of (key,
  * value) pairs, 8 bits per pass, passes only for the bits the keys use. Stability is what makes the
- * embedding backward deterministic: equal ids keep their positions' order.
+ * embedding backward deterministic: equal ids keep their positions' order. Public for the GPU benchmark
+ * in {@code benchmarks/}, which times them apart from the embedding backward.
  */
 public final class DeviceSort {
 

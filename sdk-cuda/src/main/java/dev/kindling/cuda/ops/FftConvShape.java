@@ -9,7 +9,7 @@ import dev.kindling.core.tensor.Tensor;
  * × (W + 2 padW), which is enough for all three passes to be free of circular wrap-around (see
  * CpuFftConv); unlike the CPU's radix-2 FFT, cuFFT is fast on any size whose prime factors are 2, 3, 5
  * and 7, so the grid is the smallest such size, not the next power of two (128 + 2·6 padding is a 140
- * grid, not 256).
+ * grid, not 256). Public for the GPU benchmark in {@code benchmarks/}, which names each case's grid.
  */
 public record FftConvShape(int batch, int inPlanes, int outPlanes, int height, int width, ConvGeometry g, int rows, int cols) {
 

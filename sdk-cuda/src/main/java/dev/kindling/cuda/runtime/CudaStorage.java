@@ -46,7 +46,7 @@ public final class CudaStorage implements Storage {
     }
 
     /** The CUDA storage of {@code t}; fails when t lives elsewhere. */
-    public static CudaStorage of(Tensor t) {
+    static CudaStorage of(Tensor t) {
         if (!(t.storage() instanceof CudaStorage s)) {
             throw new IllegalArgumentException("tensor on " + t.device() + " passed to the CUDA backend; move it with to(cuda:N) first");
         }

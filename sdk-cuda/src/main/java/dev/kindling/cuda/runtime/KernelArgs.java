@@ -14,6 +14,9 @@ public final class KernelArgs {
 
     private final List<NativePointerObject> params = new ArrayList<>(12);
 
+    private KernelArgs() {
+    }
+
     public static KernelArgs of() {
         return new KernelArgs();
     }
