@@ -2,8 +2,9 @@
 # The one-shot GPU check of the CUDA backend.
 #
 #   sdk-cuda/scripts/gpu-check.sh prepare   (here, with a JDK 25 and Maven): builds the jars and puts a
-#       jlink'd JRE 25, the jars and a test runner into the git-ignored .gpu-carry/ (< 64 MiB), then
-#       runs the carried runner on this machine as a smoke test (GPU tests skip without a GPU).
+#       jlink'd JRE 25, the jars, the test runner and a thin jar of the GPU benchmarks (benchmarks/,
+#       dev.kindling.bench.gpu) into the git-ignored .gpu-carry/ (< 64 MiB), then runs the carried runner
+#       and benchmark on this machine as a smoke test (GPU tests skip without a GPU).
 #   sdk-cuda/scripts/gpu-check.sh run [rows]  (on the GPU machine: no Java, no build tools, no network;
 #       carry .gpu-carry): runs every CUDA test, the Kindling benchmark and the PyTorch benchmark, and
 #       prints the comparison table last. [rows] limits the benchmark to e.g. "embbag,hsm"; "fftconv" runs
@@ -14,15 +15,16 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 carry="$root/.gpu-carry"
 mode="${1:-run}"
 jvm_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m)
+bench_main=dev.kindling.bench.gpu.GpuBenchmark
 
 prepare() {
   set -e
   : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
   export JAVA_HOME
   # One reactor run: on a fresh machine sdk-core is not installed, so the classpath is only resolvable in
-  # the same run that packages it (sdk-cuda is built last and writes the file last).
-  (cd "$root" && ./mvnw -q -pl sdk-cuda -am package dependency:build-classpath -DskipTests \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$root/sdk-cuda/target/test-classpath.txt")
+  # the same run that packages it. A relative output file lands in each module's folder; sdk-cuda's is read.
+  (cd "$root" && ./mvnw -q -pl sdk-cuda,benchmarks -am package dependency:build-classpath -DskipTests \
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
   rm -rf "$carry/lib" && mkdir -p "$carry/lib"
   cp "$root"/sdk-core/target/kindling-sdk-core-*-SNAPSHOT.jar "$carry/lib/" 2>/dev/null || true
   rm -f "$carry"/lib/*-tests.jar
@@ -38,6 +40,9 @@ prepare() {
       *.jar) case "$jar" in *kindling-sdk-core*) ;; *) cp "$jar" "$carry/lib/" ;; esac ;;
     esac
   done
+  # Only the GPU benchmark classes: they need sdk-core, sdk-cuda and JCuda, all carried already (the shaded
+  # benchmarks.jar would add 14 MB of JMH benchmarks and their data).
+  "$JAVA_HOME/bin/jar" --create --file "$carry/lib/kindling-gpu-bench.jar" -C "$root/benchmarks/target/classes" dev/kindling/bench/gpu
   # jdk.zipfs: JUnit scans the test jar as a file system.
   modules=java.base,java.logging,jdk.unsupported,jdk.incubator.vector,jdk.zipfs
   if [ "$(cat "$carry/jre/.modules" 2>/dev/null)" != "$modules" ]; then
@@ -50,6 +55,10 @@ prepare() {
   [ "$(du -sm "$carry" | cut -f1)" -lt 64 ] || { echo "carried folder is too large" >&2; exit 1; }
   echo "--- smoke test of the carried runner on this machine ---"
   "$carry/jre/bin/java" "${jvm_flags[@]}" -cp "$carry/lib/*" dev.kindling.cuda.GpuTestRunner
+  echo "--- smoke test of the carried benchmark (CUDA disabled: it must load and exit 2) ---"
+  rc=0
+  "$carry/jre/bin/java" "${jvm_flags[@]}" -Dkindling.cuda.disabled=true -cp "$carry/lib/*" "$bench_main" || rc=$?
+  [ "$rc" -eq 2 ] || { echo "the carried benchmark exited $rc, expected 2 (CUDA unavailable)" >&2; exit 1; }
 }
 
 table() {
@@ -139,7 +148,7 @@ run() {
     dev.kindling.cuda.GpuTestRunner --require-gpu 2>&1 | tee "$out/tests.log" | grep -v '^\s*$' | tail -60
   echo "tests exit: ${PIPESTATUS[0]}"
   echo "=== Kindling benchmark ==="
-  timeout "${KINDLING_GPU_BENCH_S:-120}" "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" dev.kindling.cuda.GpuBenchmark "$rows" 2>&1 | tee "$out/kindling.log"
+  timeout "${KINDLING_GPU_BENCH_S:-120}" "$java" "${jvm_flags[@]}" -Xmx40g -cp "$carry/lib/*" "$bench_main" "$rows" 2>&1 | tee "$out/kindling.log"
   echo "=== PyTorch benchmark ==="
   timeout "${KINDLING_TORCH_BENCH_S:-120}" python3 "$root/sdk-cuda/scripts/gpu_bench_torch.py" "$rows" 2>&1 | tee "$out/torch.log"
   table "$out/kindling.log" "$out/torch.log" | tee "$out/table.txt"

@@ -12,10 +12,19 @@ import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
+import dev.kindling.cuda.bindings.Cublas;
+import dev.kindling.cuda.memory.DeviceBlock;
+import dev.kindling.cuda.ops.CudaOps;
+import dev.kindling.cuda.runtime.CudaDevice;
+import dev.kindling.cuda.runtime.CudaDriver;
+import dev.kindling.cuda.runtime.CudaStorage;
+import dev.kindling.cuda.runtime.KernelArgs;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.kindling.cuda.runtime.CudaStorage.address;
 
 /**
  * The CUDA backend: tensors in GPU memory, ops as PTX kernels and cuBLAS GEMMs, all ordered on one
@@ -26,14 +35,14 @@ public final class CudaBackend implements Backend {
 
     private final Availability availability;
     private final CudaDevice[] devices;
-    private final CudaBlas blas = new CudaBlas(this);
-    private final CudaElementwise elementwise = new CudaElementwise(this);
-    private final CudaEmbedding embedding = new CudaEmbedding(this);
-    private final CudaOptim optim = new CudaOptim(this);
-    private final CudaHsm hsm = new CudaHsm(this);
-    private final CudaPooling pooling = new CudaPooling(this);
-    private final CudaQuantize quantize = new CudaQuantize(this);
-    private final CudaConv conv = new CudaConv(this);
+    private final BlasOps blas = CudaOps.blas();
+    private final ElementwiseOps elementwise = CudaOps.elementwise();
+    private final EmbeddingOps embedding = CudaOps.embedding();
+    private final OptimOps optim = CudaOps.optim();
+    private final HsmOps hsm = CudaOps.hsm();
+    private final PoolingOps pooling = CudaOps.pooling();
+    private final QuantizeOps quantize = CudaOps.quantize();
+    private final ConvOps conv = CudaOps.conv();
 
     public CudaBackend() {
         CudaDriver.Probe probe = CudaDriver.probe();
@@ -90,10 +99,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    CudaDevice device(Tensor t) {
-        return storage(t).cudaDevice();
-    }
-
     /** The allocator statistics of {@code device}. */
     public AllocatorStats memoryStats(Device device) {
         return device(device).allocator().stats();
@@ -126,23 +131,6 @@ public final class CudaBackend implements Backend {
         return device(device).name();
     }
 
-    static CudaStorage storage(Tensor t) {
-        if (!(t.storage() instanceof CudaStorage s)) {
-            throw new IllegalArgumentException("tensor on " + t.device() + " passed to the CUDA backend; move it with to(cuda:N) first");
-        }
-        return s;
-    }
-
-    /** The device address of {@code t}'s first element. */
-    static long address(Tensor t) {
-        return storage(t).address() + t.offset() * Float.BYTES;
-    }
-
-    /** The address of an optional tensor, 0 for null. */
-    static long addressOrNull(Tensor t) {
-        return t == null ? 0 : address(t);
-    }
-
     @Override
     public Storage allocate(Device device, long elements) {
         CudaDevice d = device(device);
@@ -158,7 +146,7 @@ public final class CudaBackend implements Backend {
         if (src.numel() != dst.numel()) {
             throw new IllegalArgumentException("copy: element counts differ, " + src.numel() + " vs " + dst.numel());
         }
-        CudaDevice sd = device(src), dd = device(dst);
+        CudaDevice sd = CudaDevice.of(src), dd = CudaDevice.of(dst);
         if (sd == dd) {
             try (CudaDevice.Scope s = dd.enter()) {
                 dd.copyDeviceToDevice(address(src), address(dst), src.numel() * Float.BYTES);
@@ -173,7 +161,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, long srcOffset, Tensor dst) {
-        CudaDevice d = device(dst);
+        CudaDevice d = CudaDevice.of(dst);
         try (CudaDevice.Scope s = d.enter()) {
             d.upload(src, srcOffset * Float.BYTES, address(dst), dst.numel() * Float.BYTES);
         }
@@ -181,7 +169,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyToHost(Tensor src, MemorySegment dst, long dstOffset) {
-        CudaDevice d = device(src);
+        CudaDevice d = CudaDevice.of(src);
         try (CudaDevice.Scope s = d.enter()) {
             d.download(address(src), dst, dstOffset * Float.BYTES, src.numel() * Float.BYTES);
         }
@@ -189,7 +177,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public long countNonFinite(Tensor t) {
-        CudaDevice d = device(t);
+        CudaDevice d = CudaDevice.of(t);
         try (CudaDevice.Scope s = d.enter(); DeviceBlock count = d.allocate(Long.BYTES)) {
             d.zero(count.address(), Long.BYTES);
             d.launch(d.kernel("blas", "count_nonfinite_f32"), d.grid(t.numel(), 256), 256,

@@ -1,6 +1,8 @@
 package dev.kindling.cuda;
 
 import dev.kindling.core.tensor.Device;
+import dev.kindling.cuda.bindings.Check;
+import dev.kindling.cuda.runtime.CudaDevice;
 import jcuda.driver.CUevent;
 import jcuda.driver.JCudaDriver;
 

@@ -4,6 +4,7 @@ import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.Backends;
 import dev.kindling.core.tensor.Device;
 import dev.kindling.core.tensor.Tensor;
+import dev.kindling.cuda.runtime.CudaDevice;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.util.Random;
@@ -17,29 +18,34 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * no CUDA device is usable. Inputs are fresh random values (never zeros), outputs are filled with NaN
  * before a kernel writes them, and sizes are odd so that partial warps and blocks are exercised.
  */
-abstract class CudaTestSupport {
+public abstract class CudaTestSupport {
 
-    static final Device GPU = Device.cuda(0);
+    protected static final Device GPU = Device.cuda(0);
 
     @BeforeAll
-    static void requireCuda() {
+    protected static void requireCuda() {
         assumeTrue(Backends.isAvailable("cuda"), () -> "no usable CUDA device: " + Backends.unavailable().get("cuda"));
     }
 
-    static Backend cpu() {
+    protected static Backend cpu() {
         return Backends.cpu();
     }
 
-    static Backend cuda() {
+    protected static Backend cuda() {
         return Backends.forDevice(GPU);
     }
 
-    static CudaBackend cudaBackend() {
+    protected static CudaBackend cudaBackend() {
         return (CudaBackend) cuda();
     }
 
+    /** The runtime's device behind {@link #GPU}, for tests of the internals. */
+    protected static CudaDevice gpuDevice() {
+        return cudaBackend().device(GPU);
+    }
+
     /** Uniform values in [-1, 1) with no exact zeros. */
-    static Tensor rand(Random rng, int... shape) {
+    protected static Tensor rand(Random rng, int... shape) {
         Tensor t = Tensor.rand(rng, -1f, 1f, shape);
         for (long i = 0; i < t.numel(); i++) {
             if (t.getFlat(i) == 0f) {
@@ -49,28 +55,28 @@ abstract class CudaTestSupport {
         return t;
     }
 
-    static Tensor positive(Random rng, int... shape) {
+    protected static Tensor positive(Random rng, int... shape) {
         return Tensor.rand(rng, 0.1f, 2f, shape);
     }
 
-    static Tensor gpu(Tensor cpu) {
+    protected static Tensor gpu(Tensor cpu) {
         return cpu.to(GPU);
     }
 
     /** A GPU tensor full of NaN: a kernel that skips an element leaves a NaN behind. */
-    static Tensor poisoned(int... shape) {
+    protected static Tensor poisoned(int... shape) {
         Tensor t = Tensor.zeros(GPU, shape);
         cuda().blas().fill(t, Float.NaN);
         return t;
     }
 
-    static Tensor poisonedCpu(int... shape) {
+    protected static Tensor poisonedCpu(int... shape) {
         Tensor t = Tensor.zeros(shape);
         cpu().blas().fill(t, Float.NaN);
         return t;
     }
 
-    static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double atol) {
+    protected static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         assertEquals(expected.numel(), actual.numel(), what + ": element counts");
         float[] e = expected.toArray(), a = actual.toArray();
         for (int i = 0; i < e.length; i++) {
@@ -82,11 +88,11 @@ abstract class CudaTestSupport {
         }
     }
 
-    static void assertClose(String what, Tensor expected, Tensor actual) {
+    protected static void assertClose(String what, Tensor expected, Tensor actual) {
         assertClose(what, expected, actual, 1e-5, 1e-5);
     }
 
-    static int[] randomIds(Random rng, int n, int limit) {
+    protected static int[] randomIds(Random rng, int n, int limit) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = rng.nextInt(limit);

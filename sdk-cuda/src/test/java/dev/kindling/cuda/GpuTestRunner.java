@@ -12,9 +12,10 @@ import java.io.PrintWriter;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 /**
- * Runs every test of {@code dev.kindling.cuda} without Maven (the GPU machine has no build tools):
- * {@code java -cp <jars> dev.kindling.cuda.GpuTestRunner}. Exits 1 when a test failed, 2 when the GPU
- * tests were skipped although a GPU was required ({@code --require-gpu}).
+ * Runs every test of {@code dev.kindling.cuda} and its sub-packages (a package selector takes them too)
+ * without Maven (the GPU machine has no build tools): {@code java -cp <jars> dev.kindling.cuda.GpuTestRunner}.
+ * Exits 1 when a test failed, 2 when the GPU tests were skipped although a GPU was required
+ * ({@code --require-gpu}).
  */
 public final class GpuTestRunner {
 
