@@ -12,12 +12,6 @@ public class SampleProperties {
     /** Largest request body accepted by the API, in bytes (fine-tuning uploads have their own limit). */
     private long maxRequestBytes = 1024 * 1024;
 
-    /** Largest number of texts in one classification request. */
-    private int maxTexts = 256;
-
-    /** Largest text, in characters. */
-    private int maxTextChars = 10_000;
-
     /** The default model trained from WordNet when no checkpoint exists yet. */
     private DefaultModel defaultModel = new DefaultModel();
 
@@ -35,22 +29,6 @@ public class SampleProperties {
 
     public void setMaxRequestBytes(long maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
-    }
-
-    public int getMaxTexts() {
-        return maxTexts;
-    }
-
-    public void setMaxTexts(int maxTexts) {
-        this.maxTexts = maxTexts;
-    }
-
-    public int getMaxTextChars() {
-        return maxTextChars;
-    }
-
-    public void setMaxTextChars(int maxTextChars) {
-        this.maxTextChars = maxTextChars;
     }
 
     public DefaultModel getDefaultModel() {

@@ -39,8 +39,8 @@ abstract class SampleServiceTestBase {
         r.add("kindling.device.max-wait", () -> "0ms");
         r.add("kindling.fine-tuning.max-job-bytes", () -> "200000");
         r.add("sample.api-key", () -> KEY);
-        r.add("sample.max-texts", () -> "8");
-        r.add("sample.max-text-chars", () -> "2000");
+        r.add("kindling.request-limits.max-texts", () -> "8");
+        r.add("kindling.request-limits.max-text-chars", () -> "2000");
         r.add("sample.max-request-bytes", () -> "65536");
         r.add("sample.default-model.max-examples", () -> "4000");
         r.add("sample.default-model.epochs", () -> "5");

@@ -1,7 +1,6 @@
 package dev.kindling.sample.api;
 
 import dev.kindling.core.text.TextRules;
-import dev.kindling.sample.SampleProperties;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.core.serving.finetune.FineTuneJob;
 import dev.kindling.core.serving.finetune.FineTuningService;
@@ -39,15 +38,13 @@ public class ModelsController {
     private final ClassificationService classification;
     private final FineTuningService fineTuning;
     private final DeviceRouter devices;
-    private final SampleProperties limits;
 
     public ModelsController(ModelRegistry models, ClassificationService classification, FineTuningService fineTuning,
-                            DeviceRouter devices, SampleProperties limits) {
+                            DeviceRouter devices) {
         this.models = models;
         this.classification = classification;
         this.fineTuning = fineTuning;
         this.devices = devices;
-        this.limits = limits;
     }
 
     @GetMapping
@@ -69,9 +66,6 @@ public class ModelsController {
             throw new IllegalArgumentException("give either \"text\" (one string) or \"texts\" (a list of strings), not both or neither");
         }
         List<String> texts = request.text() != null ? List.of(request.text()) : request.texts();
-        if (texts.size() > limits.getMaxTexts()) {
-            throw new PayloadTooLargeException(texts.size() + " texts in one request; the limit is " + limits.getMaxTexts());
-        }
         for (String t : texts) {
             checkText(t);
         }
@@ -130,13 +124,10 @@ public class ModelsController {
                 .body(new ApiDtos.JobAccepted(job.id(), job.model(), s.state().name(), s.totalExamples(), s.badLineCount(), url));
     }
 
-    /** This service's size limit (413); what a text must be otherwise is checked by the engine's {@link TextRules}. */
-    private void checkText(String text) {
+    /** A present, non-blank text; its size (413) and everything else a text must be are the engine's checks. */
+    private static void checkText(String text) {
         if (text == null || !TextRules.hasVisibleCharacter(text)) {
             throw new IllegalArgumentException("\"text\" is missing or blank; expected some words");
-        }
-        if (text.length() > limits.getMaxTextChars()) {
-            throw new PayloadTooLargeException("text has " + text.length() + " characters; the limit is " + limits.getMaxTextChars());
         }
     }
 }

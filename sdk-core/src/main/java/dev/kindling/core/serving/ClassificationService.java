@@ -2,6 +2,8 @@ package dev.kindling.core.serving;
 
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.serving.model.ServedModel;
 import dev.kindling.core.serving.routing.InferenceRouter;
 import dev.kindling.core.tensor.Device;
@@ -14,9 +16,6 @@ import java.util.List;
  */
 public final class ClassificationService {
 
-    /** Largest batch of texts in one call. */
-    public static final int MAX_BATCH = 1000;
-
     /** Told about every classification call (metrics); implementations must be fast and must not throw. */
     public interface Observer {
         void classified(String model, Device device, int texts, long nanos, boolean fellBack);
@@ -24,13 +23,19 @@ public final class ClassificationService {
 
     private final ModelRegistry models;
     private final InferenceRouter router;
+    private final RequestLimits limits;
     private final Observer observer;
 
     /** @param observer told about each call; may be null */
-    public ClassificationService(ModelRegistry models, InferenceRouter router, Observer observer) {
+    public ClassificationService(ModelRegistry models, InferenceRouter router, RequestLimits limits, Observer observer) {
         this.models = models;
         this.router = router;
+        this.limits = limits;
         this.observer = observer;
+    }
+
+    public RequestLimits limits() {
+        return limits;
     }
 
     /** Top labels of one text; {@code k} null means the model's default. */
@@ -44,8 +49,13 @@ public final class ClassificationService {
         if (texts == null || texts.isEmpty()) {
             throw new IllegalArgumentException("no text to classify; expected at least one");
         }
-        if (texts.size() > MAX_BATCH) {
-            throw new IllegalArgumentException(texts.size() + " texts in one request; the limit is " + MAX_BATCH);
+        if (texts.size() > limits.maxTexts()) {
+            throw new PayloadTooLargeException(texts.size() + " texts in one request; the limit is " + limits.maxTexts());
+        }
+        for (String t : texts) {
+            if (t != null && t.length() > limits.maxTextChars()) {
+                throw new PayloadTooLargeException("a text has " + t.length() + " characters; the limit is " + limits.maxTextChars());
+            }
         }
         int kk = k == null ? m.settings().k() : k;
         long start = System.nanoTime();

@@ -11,6 +11,7 @@ import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.ModelInitializer;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ModelSettings;
+import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.serving.model.RowCache;
 import dev.kindling.core.serving.model.ServedModel;
 import dev.kindling.core.serving.routing.FallbackRouter;
@@ -80,8 +81,8 @@ public final class ServingEngine implements AutoCloseable {
      * @throws dev.kindling.core.serving.finetune.FineTuningBusyException when the model's queue is full (retry later)
      */
     public Acknowledgement feedback(String model, LabelledExample example) {
+        long seq = fineTuning().submit(model, example);
         ModelFineTuner tuner = fineTuning().tuner(model);
-        long seq = tuner.submit(example);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }
 
@@ -150,6 +151,7 @@ public final class ServingEngine implements AutoCloseable {
         private Function<ServedModel, RowCache> rowCaches;
         private ModelFineTuner.Listener updateListener;
         private ClassificationService.Observer classificationObserver;
+        private RequestLimits limits = RequestLimits.DEFAULT;
 
         private Builder() {
         }
@@ -204,6 +206,12 @@ public final class ServingEngine implements AutoCloseable {
             return this;
         }
 
+        /** How many texts a classification may carry and how long a text may be (the same for feedback and jobs). */
+        public Builder limits(RequestLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** Told about every classification (metrics). */
         public Builder classificationObserver(ClassificationService.Observer observer) {
             this.classificationObserver = observer;
@@ -225,9 +233,9 @@ public final class ServingEngine implements AutoCloseable {
                 if (fineTuning != null) {
                     UpdateLogFactory logs = updateLogs != null ? updateLogs
                             : UpdateLogFactory.local(fineTuning.walSegmentBytes(), fineTuning::approvedTruncation);
-                    ft = new FineTuningService(registry, fineTuning, logs, updateListener);
+                    ft = new FineTuningService(registry, fineTuning, logs, updateListener, limits);
                 }
-                return new ServingEngine(registry, ft, r, new ClassificationService(registry, r, classificationObserver), router == null);
+                return new ServingEngine(registry, ft, r, new ClassificationService(registry, r, limits, classificationObserver), router == null);
             } catch (IOException | RuntimeException e) {
                 if (router == null) {
                     r.close();

@@ -3,6 +3,7 @@ package dev.kindling.spring.model;
 import dev.kindling.core.io.MappedVerification;
 import dev.kindling.core.serving.model.ClassifierType;
 import dev.kindling.core.serving.model.ModelSettings;
+import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.TablePlacement;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -18,6 +19,51 @@ public class KindlingModelProperties {
 
     /** Models by name. */
     private Map<String, Model> models = new LinkedHashMap<>();
+
+    /** Request-size limits the engine applies to classification and feedback (beyond them: 413). */
+    private RequestLimitsProperties requestLimits = new RequestLimitsProperties();
+
+    public RequestLimitsProperties getRequestLimits() {
+        return requestLimits;
+    }
+
+    public void setRequestLimits(RequestLimitsProperties requestLimits) {
+        this.requestLimits = requestLimits;
+    }
+
+    /** {@code kindling.request-limits.*}. */
+    public static class RequestLimitsProperties {
+
+        /** Most texts in one classification request. */
+        private int maxTexts = RequestLimits.DEFAULT.maxTexts();
+
+        /** Longest text to classify or learn from, in characters. */
+        private int maxTextChars = RequestLimits.DEFAULT.maxTextChars();
+
+        public int getMaxTexts() {
+            return maxTexts;
+        }
+
+        public void setMaxTexts(int maxTexts) {
+            this.maxTexts = maxTexts;
+        }
+
+        public int getMaxTextChars() {
+            return maxTextChars;
+        }
+
+        public void setMaxTextChars(int maxTextChars) {
+            this.maxTextChars = maxTextChars;
+        }
+
+        public RequestLimits toLimits() {
+            try {
+                return new RequestLimits(maxTexts, maxTextChars);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("kindling.request-limits." + e.getMessage());
+            }
+        }
+    }
 
     public Map<String, Model> getModels() {
         return models;

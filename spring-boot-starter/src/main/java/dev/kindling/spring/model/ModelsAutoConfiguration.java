@@ -44,6 +44,7 @@ public class ModelsAutoConfiguration {
                 .dataDirectory(fineTuning.getDirectory())
                 .fineTuning(fineTuning.isEnabled() ? fineTuning.toSettings() : null)
                 .router(router)
+                .limits(properties.getRequestLimits().toLimits())
                 .updateListener(updateListener.getIfAvailable())
                 .classificationObserver(observer.getIfAvailable());
         properties.toSettings(fineTuning.isEnabled()).forEach(b::model);

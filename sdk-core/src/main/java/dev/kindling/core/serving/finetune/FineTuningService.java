@@ -6,6 +6,7 @@ import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.log.UpdateLog;
 import dev.kindling.core.serving.log.UpdateLogFactory;
 import dev.kindling.core.serving.model.LabelledExample;
+import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.BadLine;
 import dev.kindling.core.text.LabelledLines;
 import dev.kindling.core.text.Tokenizer;
@@ -48,10 +49,12 @@ public final class FineTuningService implements AutoCloseable {
     private final Map<String, JobStore> jobStores = new LinkedHashMap<>();
     private final Map<String, FineTuneJob> jobs = new ConcurrentHashMap<>();
     private final JobRunner jobRunner;
+    private final RequestLimits limits;
 
     /** {@link #FineTuningService(ModelRegistry, FineTuningSettings, UpdateLogFactory, ModelFineTuner.Listener)} with local logs. */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, ModelFineTuner.Listener listener) throws IOException {
-        this(models, settings, UpdateLogFactory.local(settings.walSegmentBytes(), settings::approvedTruncation), listener);
+        this(models, settings, UpdateLogFactory.local(settings.walSegmentBytes(), settings::approvedTruncation), listener,
+                RequestLimits.DEFAULT);
     }
 
     /**
@@ -60,9 +63,10 @@ public final class FineTuningService implements AutoCloseable {
      *
      * @param listener told about every applied update (metrics); may be null
      */
-    public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener)
-            throws IOException {
+    public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener,
+                             RequestLimits limits) throws IOException {
         this.models = models;
+        this.limits = limits;
         this.settings = settings;
         this.jobRunner = new JobRunner(settings);
         this.lock = DataDirectoryLock.acquire(models.dataRoot());
@@ -155,6 +159,9 @@ public final class FineTuningService implements AutoCloseable {
 
     /** Durably accepts one labelled example for {@code model}; returns its log sequence. */
     public long submit(String model, LabelledExample example) {
+        if (example.text().length() > limits.maxTextChars()) {
+            throw new PayloadTooLargeException("text has " + example.text().length() + " characters; the limit is " + limits.maxTextChars());
+        }
         return tuner(model).submit(example);
     }
 

@@ -29,11 +29,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class ServedModel {
 
-    /** Longest text accepted for classification, in characters. */
-    public static final int MAX_TEXT_CHARS = TextRules.MAX_CHARS;
-    /** Largest k accepted. */
-    public static final int MAX_K = 1000;
-
     /** What one fine-tuning update did. */
     public record UpdateResult(long version, double meanLoss, int examples, int labelsAdded) {
     }
@@ -179,8 +174,8 @@ public final class ServedModel {
      * has a replica on), all from one version of the model.
      */
     public List<Classification> classifyAll(List<String> texts, int k, Device device) {
-        if (k < 1 || k > MAX_K) {
-            throw new IllegalArgumentException("k must be between 1 and " + MAX_K + ", got " + k);
+        if (k < 1 || k > ModelSettings.MAX_K) {
+            throw new IllegalArgumentException("k must be between 1 and " + ModelSettings.MAX_K + ", got " + k);
         }
         List<List<String>> tokenized = new ArrayList<>(texts.size());
         for (String t : texts) {

@@ -54,7 +54,7 @@ class ConcurrentServingTest {
                 });
         FineTuningSettings ft = CrashingFineTuner.fineTuning(data).toBuilder().queueCapacity(64).build();
         FallbackRouter router = new FallbackRouter(DevicePool.cpu(1));
-        ClassificationService classify = new ClassificationService(registry, router, null);
+        ClassificationService classify = new ClassificationService(registry, router, dev.kindling.core.serving.model.RequestLimits.DEFAULT, null);
         ServedModel m = registry.get("topics");
         long before = m.examplesApplied();
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
