@@ -354,6 +354,19 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
      * when training first reaches it, it starts like an untrained class instead (bias 0), or a handful of
      * feedback examples could never lift it.
      */
+    /** The cluster layer and the targets' clusters, copied (host tables only; a device-resident HSM trains in place). */
+    @Override
+    public StagedOutput stage(int[] classes) {
+        HsmTables t = tables;
+        if (!t.classWeight().device().isCpu()) {
+            return null;
+        }
+        for (int cls : classes) {
+            mapping.requireClass(cls);
+        }
+        return new StagedHsm(t, classes, ops(t));
+    }
+
     @Override
     public void prepareToTrain(int cls) {
         if (classBias.value().getFlat(cls) == NEW_CLASS_BIAS) {

@@ -58,6 +58,15 @@ public interface OutputLayer {
     int addClasses(int count);
 
     /**
+     * A private copy of the rows that training on {@code classes} can change, to train on while this layer goes on
+     * serving (see {@link StagedOutput}); null where the layer cannot stage, and its caller trains it in place.
+     * Must not run concurrently with training or growth.
+     */
+    default StagedOutput stage(int[] classes) {
+        return null;
+    }
+
+    /**
      * Called before a class is trained: a class added by {@link #addClasses} starts out near-impossible, and
      * would need very many examples to be lifted; this gives it the odds of an untrained class instead.
      */

@@ -2,6 +2,7 @@ package dev.kindling.core.text;
 
 import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.OutputLayer;
+import dev.kindling.core.hsm.StagedOutput;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -36,10 +37,11 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Trains {@code examples}: each is its tokens (without labels) and its labels (with the model's label
-     * prefix). Examples without any input feature are skipped.
+     * Checks a batch and adds the labels and words it brings that the model lacks: invisible to prediction (new
+     * labels start near-impossible, new words inactive), so the live model may take them while it serves. Checked
+     * before anything is added, so a batch the model refuses leaves it unchanged.
      */
-    public static Result train(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
+    static void grow(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
         if (tokens.size() != labels.size()) {
             throw new IllegalArgumentException(tokens.size() + " token lists but " + labels.size() + " label lists");
         }
@@ -47,7 +49,6 @@ public final class OnlineTrainer {
             throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
         }
         Dictionary dict = model.dictionary();
-        int before = dict.labelCount();
         List<String> newLabels = new ArrayList<>();
         List<String> newWords = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -65,23 +66,15 @@ public final class OnlineTrainer {
                 }
             }
         }
-        // Checked before anything is added, so a batch the model refuses leaves it unchanged.
         newLabels.forEach(dict::checkNewLabel);
         newWords.forEach(dict::checkNewWord);
-        OutputLayer out = model.output();
         if (!newLabels.isEmpty()) {
             model.addLabels(newLabels);
         }
-        for (List<String> ls : labels) {
-            for (String l : ls) {
-                out.prepareToTrain(dict.labelId(l));
-            }
-        }
         int d = model.dim();
-        Tensor in;
         if (!newWords.isEmpty()) {
             int[] ids = model.addWords(newWords);
-            in = model.inputTable();
+            Tensor in = model.inputTable();
             // New words start inactive (ignored by prediction), so random rows change no prediction yet; zero rows
             // would leave a new word and a new label (zero output weights) stuck at a saddle point.
             SplittableRandom rng = new SplittableRandom(Arrays.hashCode(ids) * 31L + dict.wordCount());
@@ -93,7 +86,24 @@ public final class OnlineTrainer {
                 }
             }
         }
-        in = model.inputTable();
+    }
+
+    /**
+     * Trains {@code examples}: each is its tokens (without labels) and its labels (with the model's label
+     * prefix). Examples without any input feature are skipped.
+     */
+    public static Result train(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
+        int before = model.dictionary().labelCount();
+        grow(model, tokens, labels, lr);
+        Dictionary dict = model.dictionary();
+        OutputLayer out = model.output();
+        for (List<String> ls : labels) {
+            for (String l : ls) {
+                out.prepareToTrain(dict.labelId(l));
+            }
+        }
+        int d = model.dim();
+        Tensor in = model.inputTable();
         MemorySegment ins = in.segment();
         Tensor h = Tensor.zeros(1, d), grad = Tensor.zeros(1, d), loss = Tensor.zeros(1);
         int[] target = new int[1];
@@ -133,5 +143,94 @@ public final class OnlineTrainer {
         }
         int[] distinct = Arrays.stream(touched, 0, touchedCount).distinct().sorted().toArray();
         return new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, trained.stream().toArray(), dict.labelCount() - before);
+    }
+
+    /**
+     * Trains {@code examples} on private copies of the rows they touch, leaving the live classifier's weights as
+     * they are until {@link StagedUpdate#publish}: prediction may go on meanwhile and never waits for the training.
+     * Labels and words the batch brings are added to the live classifier first (invisible to prediction until
+     * published: new labels start near-impossible, new words inactive). Returns null, having added only those,
+     * where the output layer cannot stage (the caller then trains in place with {@link #train}).
+     */
+    public static StagedUpdate stage(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
+        int before = model.dictionary().labelCount();
+        grow(model, tokens, labels, lr);
+        Dictionary dict = model.dictionary();
+        int[][] rowsOf = new int[tokens.size()][];
+        int[][] targetsOf = new int[tokens.size()][];
+        BitSet trained = new BitSet();
+        for (int i = 0; i < tokens.size(); i++) {
+            rowsOf[i] = dict.inputRows(tokens.get(i), true);
+            targetsOf[i] = labels.get(i).stream().mapToInt(dict::labelId).toArray();
+            if (rowsOf[i].length > 0) {
+                for (int t : targetsOf[i]) {
+                    trained.set(t);
+                }
+            }
+        }
+        StagedOutput out = model.output().stage(trained.stream().toArray());
+        if (out == null) {
+            return null;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            if (rowsOf[i].length > 0) {
+                for (int t : targetsOf[i]) {
+                    out.prepareToTrain(t);
+                }
+            }
+        }
+        // The batch's input rows, copied into a compact table; each example's rows renumbered into it.
+        int[] distinct = Arrays.stream(rowsOf).flatMapToInt(Arrays::stream).distinct().sorted().toArray();
+        int d = model.dim();
+        Tensor rows = Tensor.zeros(distinct.length, d);
+        Tensor live = model.inputTable();
+        live.backend().embedding().gatherRows(live, IndexTensor.wrap(distinct, distinct.length), rows);
+        MemorySegment rs = rows.segment();
+        Tensor h = Tensor.zeros(1, d), grad = Tensor.zeros(1, d), loss = Tensor.zeros(1);
+        double lossSum = 0;
+        int steps = 0;
+        BitSet activate = new BitSet();
+        for (int i = 0; i < tokens.size(); i++) {
+            int[] global = rowsOf[i];
+            if (global.length == 0) {
+                continue;
+            }
+            int[] local = new int[global.length];
+            for (int j = 0; j < global.length; j++) {
+                local[j] = Arrays.binarySearch(distinct, global[j]);
+                if (global[j] >= dict.buckets()) {
+                    activate.set(global[j] - dict.buckets());
+                }
+            }
+            for (int t : targetsOf[i]) {
+                mean(rows, local, h);
+                out.trainStep(h, t, lr, grad, loss);
+                float a = -lr / local.length;
+                for (int row : local) {
+                    KERNELS.axpy(a, grad.segment(), grad.offset(), rs, rows.offset() + (long) row * d, d);
+                }
+                lossSum += loss.segment().getAtIndex(JAVA_FLOAT, loss.offset());
+                steps++;
+            }
+        }
+        Result result = new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, trained.stream().toArray(), dict.labelCount() - before);
+        return new StagedUpdate(model, distinct, rows, out, activate.stream().toArray(), result);
+    }
+
+    /** h = mean of {@code table}'s rows {@code rows}, summed in order as {@link TextClassifier#hidden} sums them (same bits). */
+    private static void mean(Tensor table, int[] rows, Tensor h) {
+        int d = table.size(1);
+        MemorySegment out = h.segment();
+        long off = h.offset();
+        for (int i = 0; i < d; i++) {
+            out.setAtIndex(JAVA_FLOAT, off + i, 0f);
+        }
+        for (int r : rows) {
+            KERNELS.axpy(1f, table.segment(), table.offset() + (long) r * d, out, off, d);
+        }
+        float inv = 1f / rows.length;
+        for (int i = 0; i < d; i++) {
+            out.setAtIndex(JAVA_FLOAT, off + i, out.getAtIndex(JAVA_FLOAT, off + i) * inv);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.kindling.core.serving.model;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.OnlineTrainer;
+import dev.kindling.core.text.StagedUpdate;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TextRules;
 import dev.kindling.core.text.ClassifierReplica;
@@ -59,6 +60,9 @@ public final class ServedModel {
      * with the parameters: a job resumes after exactly what the restored model holds.
      */
     private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
+    /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
+    private volatile Runnable afterStaging = () -> {
+    };
 
     public ServedModel(String name, ModelSettings settings, TextClassifier classifier) {
         this.name = name;
@@ -232,23 +236,31 @@ public final class ServedModel {
             labels.add(e.labels().stream().map(l -> prefix + l).toList());
         }
         mutation.lock();
-        lock.writeLock().lock();
         try {
-            OnlineTrainer.Result r = OnlineTrainer.train(classifier, tokens, labels, lr);
-            appliedSequence = Math.max(appliedSequence, lastSequence);
-            examplesApplied += examples.size();
-            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
-            long v = version.incrementAndGet();
-            RowCache cache = rowCache;
-            if (cache != null) {
-                cache.rowsUpdated(r.touchedRows());
+            // Trained on private copies of the rows it touches: classification goes on meanwhile and never waits for
+            // a training step, only for the publish below (a few row copies). Kinds that cannot stage train in place.
+            TextClassifier c = classifier;
+            StagedUpdate staged = OnlineTrainer.stage(c, tokens, labels, lr);
+            afterStaging.run();
+            lock.writeLock().lock();
+            try {
+                OnlineTrainer.Result r = staged != null ? staged.publish() : OnlineTrainer.train(c, tokens, labels, lr);
+                appliedSequence = Math.max(appliedSequence, lastSequence);
+                examplesApplied += examples.size();
+                jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+                long v = version.incrementAndGet();
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.rowsUpdated(r.touchedRows());
+                }
+                for (ClassifierReplica replica : replicas.values()) {
+                    replica.refresh(r);
+                }
+                return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+            } finally {
+                lock.writeLock().unlock();
             }
-            for (ClassifierReplica replica : replicas.values()) {
-                replica.refresh(r);
-            }
-            return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
         } finally {
-            lock.writeLock().unlock();
             mutation.unlock();
             applied.signal(appliedSequence);
         }
@@ -295,23 +307,27 @@ public final class ServedModel {
     /** Replaces the classifier (a new checkpoint), publishing a new version. */
     public long swap(TextClassifier next) {
         mutation.lock();
-        lock.writeLock().lock();
         try {
+            // The new model's device copies are made before readers are held off: the swap itself is a few references.
             Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
             for (Device d : replicas.keySet()) {
                 nextReplicas.put(d, ClassifierReplica.of(next, d));
             }
-            classifier = next;
-            replicas = Map.copyOf(nextReplicas);
-            RowCache cache = rowCache;
-            if (cache != null) {
-                cache.invalidateAll();
+            lock.writeLock().lock();
+            try {
+                classifier = next;
+                replicas = Map.copyOf(nextReplicas);
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+                long v = version.incrementAndGet();
+                swappedAtVersion = v;
+                return v;
+            } finally {
+                lock.writeLock().unlock();
             }
-            long v = version.incrementAndGet();
-            swappedAtVersion = v;
-            return v;
         } finally {
-            lock.writeLock().unlock();
             mutation.unlock();
         }
     }
@@ -337,6 +353,11 @@ public final class ServedModel {
     /** The texts classified are held to the rules of the texts learned from: one rule for every entry point. */
     static void checkText(String text) {
         TextRules.check(text);
+    }
+
+    /** Test seam: {@code hook} runs after each staged round is trained, before it is published. */
+    void afterStaging(Runnable hook) {
+        this.afterStaging = hook;
     }
 
     @Override
