@@ -67,6 +67,16 @@ public interface OutputLayer {
     }
 
     /**
+     * The live table a {@link dev.kindling.core.tensor.RowPatch} of this layer names (as {@link StagedOutput#patches}
+     * names them), for another copy of the model to apply what one copy learned.
+     *
+     * @throws IllegalArgumentException when this layer has no such table
+     */
+    default Tensor patchTarget(String table) {
+        throw new IllegalArgumentException(this + " has no table '" + table + "' to patch");
+    }
+
+    /**
      * Called before a class is trained: a class added by {@link #addClasses} starts out near-impossible, and
      * would need very many examples to be lifted; this gives it the odds of an untrained class instead.
      */

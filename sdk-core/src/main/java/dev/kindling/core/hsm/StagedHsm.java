@@ -3,9 +3,11 @@ package dev.kindling.core.hsm;
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.HsmTables;
 import dev.kindling.core.tensor.IndexTensor;
+import dev.kindling.core.tensor.RowPatch;
 import dev.kindling.core.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The two-level HSM's private training copy for a set of target classes: the whole cluster layer (every step
@@ -101,6 +103,16 @@ final class StagedHsm implements StagedOutput {
         IndexTensor rows = IndexTensor.wrap(liveOf, liveOf.length);
         live.classWeight().backend().embedding().setRows(live.classWeight(), rows, staged.classWeight());
         live.classBias().backend().embedding().setRows(live.classBias(), rows, staged.classBias());
+    }
+
+    @Override
+    public List<RowPatch> patches() {
+        int[] clusters = new int[live.clusters()];
+        Arrays.setAll(clusters, i -> i);
+        return List.of(RowPatch.of(HierarchicalSoftmax.CLUSTER_WEIGHT, clusters, staged.clusterWeight()),
+                RowPatch.of(HierarchicalSoftmax.CLUSTER_BIAS, clusters, staged.clusterBias()),
+                RowPatch.of(HierarchicalSoftmax.CLASS_WEIGHT, liveOf, staged.classWeight()),
+                RowPatch.of(HierarchicalSoftmax.CLASS_BIAS, liveOf, staged.classBias()));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.kindling.core.hsm;
 
+import dev.kindling.core.tensor.RowPatch;
 import dev.kindling.core.tensor.Tensor;
+
+import java.util.List;
 
 /**
  * A private copy of the rows of an {@link OutputLayer} that training on a known set of classes can change, to
@@ -20,4 +23,7 @@ public interface StagedOutput {
 
     /** The rows {@link #publish} writes, as floats: what a replica elsewhere must take. */
     long floatsPublished();
+
+    /** The rows {@link #publish} writes, as patches of the output layer's named tables (see {@link OutputLayer#patchTarget}). */
+    List<RowPatch> patches();
 }

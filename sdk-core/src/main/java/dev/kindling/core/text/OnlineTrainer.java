@@ -41,7 +41,7 @@ public final class OnlineTrainer {
      * labels start near-impossible, new words inactive), so the live model may take them while it serves. Checked
      * before anything is added, so a batch the model refuses leaves it unchanged.
      */
-    static void grow(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
+    static Growth grow(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
         if (tokens.size() != labels.size()) {
             throw new IllegalArgumentException(tokens.size() + " token lists but " + labels.size() + " label lists");
         }
@@ -86,6 +86,11 @@ public final class OnlineTrainer {
                 }
             }
         }
+        return new Growth(List.copyOf(newLabels), List.copyOf(newWords));
+    }
+
+    /** The labels (with prefix) and words a batch added to the model, in the order they got their ids. */
+    record Growth(List<String> labels, List<String> words) {
     }
 
     /**
@@ -154,7 +159,7 @@ public final class OnlineTrainer {
      */
     public static StagedUpdate stage(TextClassifier model, List<List<String>> tokens, List<List<String>> labels, float lr) {
         int before = model.dictionary().labelCount();
-        grow(model, tokens, labels, lr);
+        Growth growth = grow(model, tokens, labels, lr);
         Dictionary dict = model.dictionary();
         int[][] rowsOf = new int[tokens.size()][];
         int[][] targetsOf = new int[tokens.size()][];
@@ -214,7 +219,7 @@ public final class OnlineTrainer {
             }
         }
         Result result = new Result(steps == 0 ? 0 : lossSum / steps, steps, distinct, trained.stream().toArray(), dict.labelCount() - before);
-        return new StagedUpdate(model, distinct, rows, out, activate.stream().toArray(), result);
+        return new StagedUpdate(model, growth, distinct, rows, out, activate.stream().toArray(), result);
     }
 
     /** h = mean of {@code table}'s rows {@code rows}, summed in order as {@link TextClassifier#hidden} sums them (same bits). */

@@ -2,7 +2,11 @@ package dev.kindling.core.text;
 
 import dev.kindling.core.hsm.StagedOutput;
 import dev.kindling.core.tensor.IndexTensor;
+import dev.kindling.core.tensor.RowPatch;
 import dev.kindling.core.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One round of online training, done on private copies of the rows it touches while the live classifier goes on
@@ -13,6 +17,7 @@ import dev.kindling.core.tensor.Tensor;
 public final class StagedUpdate {
 
     private final TextClassifier model;
+    private final OnlineTrainer.Growth growth;
     private final int[] inputRows;
     private final Tensor inputValues;
     private final StagedOutput output;
@@ -20,9 +25,10 @@ public final class StagedUpdate {
     private final OnlineTrainer.Result result;
     private boolean published;
 
-    StagedUpdate(TextClassifier model, int[] inputRows, Tensor inputValues, StagedOutput output, int[] wordsToActivate,
-                 OnlineTrainer.Result result) {
+    StagedUpdate(TextClassifier model, OnlineTrainer.Growth growth, int[] inputRows, Tensor inputValues, StagedOutput output,
+                 int[] wordsToActivate, OnlineTrainer.Result result) {
         this.model = model;
+        this.growth = growth;
         this.inputRows = inputRows;
         this.inputValues = inputValues;
         this.output = output;
@@ -38,6 +44,17 @@ public final class StagedUpdate {
     /** Floats {@link #publish} copies into the live model (input and output rows). */
     public long floatsPublished() {
         return inputValues.numel() + output.floatsPublished();
+    }
+
+    /**
+     * What this round changes, as another copy of the same model (a fleet replica at the same version) applies it
+     * with {@link ModelDelta#applyTo}: the labels and words added, the rows written, the words activated.
+     */
+    public ModelDelta delta() {
+        List<RowPatch> patches = new ArrayList<>();
+        patches.add(RowPatch.of(ModelDelta.INPUT_TABLE, inputRows, inputValues));
+        patches.addAll(output.patches());
+        return new ModelDelta(growth.labels(), growth.words(), wordsToActivate, patches);
     }
 
     /** Writes the round's rows into the live classifier and activates its new words; once. */

@@ -3,6 +3,7 @@ package dev.kindling.core.serving.model;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.OnlineTrainer;
+import dev.kindling.core.text.ModelDelta;
 import dev.kindling.core.text.StagedUpdate;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TextRules;
@@ -13,6 +14,7 @@ import dev.kindling.core.serving.checkpoint.CheckpointStore;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
@@ -60,6 +63,8 @@ public final class ServedModel {
      * with the parameters: a job resumes after exactly what the restored model holds.
      */
     private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
+    /** Told each round's {@link ModelDelta}, in order (a fleet's trainer ships them to the other replicas); null: none. */
+    private volatile Consumer<ModelDelta> deltaListener;
     /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
     private volatile Runnable afterStaging = () -> {
     };
@@ -242,6 +247,7 @@ public final class ServedModel {
             TextClassifier c = classifier;
             StagedUpdate staged = OnlineTrainer.stage(c, tokens, labels, lr);
             afterStaging.run();
+            UpdateResult result;
             lock.writeLock().lock();
             try {
                 OnlineTrainer.Result r = staged != null ? staged.publish() : OnlineTrainer.train(c, tokens, labels, lr);
@@ -256,7 +262,65 @@ public final class ServedModel {
                 for (ClassifierReplica replica : replicas.values()) {
                     replica.refresh(r);
                 }
-                return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+                result = new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+            } finally {
+                lock.writeLock().unlock();
+            }
+            Consumer<ModelDelta> listener = deltaListener;
+            if (listener != null) {
+                // Still under the mutation lock, so listeners see rounds in their order; readers are not held off.
+                if (staged == null) {
+                    throw new IllegalStateException("model '" + name + "' (-loss " + c.args().loss().flag()
+                            + ") trains in place and has no deltas to ship; a fleet needs an -loss hsm or softmax model");
+                }
+                listener.accept(staged.delta());
+            }
+            return result;
+        } finally {
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
+    /**
+     * Sends every later round's {@link ModelDelta} to {@code listener} (null: none), in order, after the round is
+     * published here: how a fleet's trainer learns once for all replicas.
+     */
+    public void onDelta(Consumer<ModelDelta> listener) {
+        this.deltaListener = listener;
+    }
+
+    /**
+     * Applies a round another copy of this model learned ({@link #onDelta} there), as the round at log position
+     * {@code lastSequence}: structure first (invisible to prediction), then the rows in one short step readers are
+     * held off for; a new version, the row cache and device replicas follow. The model must be at the delta's base
+     * version (see {@link ModelDelta#applyTo}).
+     */
+    public UpdateResult applyDelta(ModelDelta delta, int examples, long lastSequence, Map<String, Long> jobMarks) {
+        mutation.lock();
+        try {
+            TextClassifier c = classifier;
+            int labelsBefore = c.dictionary().labelCount();
+            delta.addStructure(c);   // invisible to prediction: readers go on
+            lock.writeLock().lock();
+            try {
+                delta.writeRows(c);
+                appliedSequence = Math.max(appliedSequence, lastSequence);
+                examplesApplied += examples;
+                jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+                long v = version.incrementAndGet();
+                int[] inputRows = delta.patches().stream().filter(p -> p.table().equals(ModelDelta.INPUT_TABLE)).flatMapToInt(p -> Arrays.stream(p.rows()))
+                        .distinct().sorted().toArray();
+                int[] classRows = delta.patches().stream().filter(p -> p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT))
+                        .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.rowsUpdated(inputRows);
+                }
+                for (ClassifierReplica replica : replicas.values()) {
+                    replica.refresh(inputRows, classRows);
+                }
+                return new UpdateResult(v, Double.NaN, examples, c.dictionary().labelCount() - labelsBefore);
             } finally {
                 lock.writeLock().unlock();
             }

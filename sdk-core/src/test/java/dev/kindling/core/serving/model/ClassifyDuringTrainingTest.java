@@ -65,4 +65,25 @@ class ClassifyDuringTrainingTest {
         assertEquals(before + 1, after.version());
         assertEquals(32, m.appliedSequence());
     }
+
+    /** A second copy fed the first one's deltas serves the same answers at the same version, new label included. */
+    @Test
+    void aCopyTakingTheDeltasAnswersAsTheTrainer() {
+        ServedModel trainer = new ServedModel("topics", ModelSettings.builder("topics").build(), TestModels.train(TrainingArgs.Loss.HSM));
+        ServedModel follower = new ServedModel("topics", ModelSettings.builder("topics").build(), TestModels.train(TrainingArgs.Loss.HSM));
+        List<dev.kindling.core.text.ModelDelta> shipped = new ArrayList<>();
+        trainer.onDelta(shipped::add);
+        for (int round = 0; round < 3; round++) {
+            List<LabelledExample> batch = List.of(LabelledExample.of("powder slope lift " + round, "skiing"),
+                    LabelledExample.of("oven flour butter", "cooking"));
+            trainer.update(batch, 0.5f, (round + 1) * 2L);
+            follower.applyDelta(dev.kindling.core.text.ModelDelta.decode(shipped.get(round).encode()), 2, (round + 1) * 2L, java.util.Map.of());
+            Classification a = trainer.classify("powder slope lift", 3), b = follower.classify("powder slope lift", 3);
+            assertEquals(a.labels(), b.labels(), "round " + round);
+            assertEquals(a.version(), b.version());
+        }
+        assertEquals("skiing", follower.classify("powder slope lift", 1).labels().get(0).label());
+        assertEquals(6, follower.appliedSequence());
+        assertEquals(6, follower.examplesApplied());
+    }
 }
