@@ -40,6 +40,7 @@ class ArchitectureTest {
                         + "HostKernels, TreePathKernels), so its kernels and storage can change without touching callers");
     }
 
+    /** Tensor and the backend SPI count as one slice, a loop by design (see {@link CoreSlices}); any other cycle fails. */
     static ArchRule noCycles(String root) {
         return slices().assignedFrom(new CoreSlices(root)).should().beFreeOfCycles();
     }
