@@ -1,7 +1,8 @@
 package dev.kindling.core.hsm;
 
-import dev.kindling.core.backend.cpu.CpuKernels;
-import dev.kindling.core.backend.cpu.TreePathKernels;
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
+import dev.kindling.core.backend.TreePathKernels;
 import dev.kindling.core.nn.Module;
 import dev.kindling.core.nn.Parameter;
 import dev.kindling.core.tensor.IndexTensor;
@@ -41,7 +42,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     /** Bias of the node a new class hangs under (new class on its right): σ(−30) keeps it out of predictions. */
     public static final float NEW_CLASS_BIAS = -30f;
 
-    private static final TreePathKernels KERNELS = TreePathKernels.preferred();
+    private static final TreePathKernels KERNELS = Backends.cpu().treePath();
 
     private final int dim;
     private final Parameter nodeWeight;
@@ -157,7 +158,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         rows = Arrays.stream(rows).distinct().sorted().toArray();
         Tensor wValues = Tensor.zeros(rows.length, dim);
         Tensor gradInput = Tensor.zeros(x.size(0), dim);
-        CpuKernels k = KERNELS.kernels();
+        HostKernels k = KERNELS.kernels();
         MemorySegment xs = x.segment(), gs = gradInput.segment(), ws = s.weight().segment();
         for (int b = 0; b < targets.numel(); b++) {
             int cls = targets.get(b);

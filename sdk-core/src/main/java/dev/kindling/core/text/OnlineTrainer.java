@@ -1,6 +1,7 @@
 package dev.kindling.core.text;
 
-import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.StagedOutput;
 import dev.kindling.core.tensor.IndexTensor;
@@ -24,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 public final class OnlineTrainer {
 
-    private static final CpuKernels KERNELS = CpuKernels.preferred();
+    private static final HostKernels KERNELS = Backends.cpu().kernels();
 
     /**
      * Mean loss of the steps taken, how many, the input rows they changed and the classes they trained (both

@@ -1,7 +1,8 @@
 package dev.kindling.core.text;
 
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
 import dev.kindling.core.backend.ThreadTrainer;
-import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
@@ -27,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 public final class SupervisedTrainer {
 
-    private static final CpuKernels KERNELS = CpuKernels.preferred();
+    private static final HostKernels KERNELS = Backends.cpu().kernels();
 
     /**
      * How many examples a thread trains on its own copy of the two-level HSM's cluster layer before it publishes

@@ -1,6 +1,7 @@
 package dev.kindling.core.text;
 
-import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
 import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
@@ -9,6 +10,7 @@ import dev.kindling.core.hsm.CodeTree;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.tensor.HostStorage;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
@@ -31,7 +33,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 public final class TextClassifier {
 
-    private static final CpuKernels KERNELS = CpuKernels.preferred();
+    private static final HostKernels KERNELS = Backends.cpu().kernels();
 
     private final TrainingArgs args;
     private final Dictionary dictionary;
@@ -199,7 +201,7 @@ public final class TextClassifier {
         if (rows > inputStore.size(0)) {
             int grown = Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, inputStore.size(0) + (long) inputStore.size(0) / 2));
             // A table kept outside the heap (native or mapped) grows into native memory, not onto the heap.
-            boolean offHeap = ((dev.kindling.core.backend.cpu.CpuStorage) inputStore.storage()).isNative();
+            boolean offHeap = ((HostStorage) inputStore.storage()).isNative();
             Tensor bigger = offHeap ? Tensor.offHeap(grown, args.dim()) : Tensor.zeros(grown, args.dim());
             bigger.narrow(0, input.size(0)).copyFrom(input);
             inputStore = bigger;

@@ -4,7 +4,7 @@ import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.CodeTree;
-import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.backend.Backends;
 import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.core.io.Crc32c;
 import dev.kindling.core.io.MappedVerification;
@@ -322,7 +322,7 @@ final class TextClassifierFile {
             String where = "tensor '" + name + "' (bytes " + start + ".." + (start + bytes) + ")";
             if (input && inputPlacement == TablePlacement.MAPPED) {
                 // Copy-on-write mapping: rows are paged in as read; fine-tuning writes stay in memory, never in the file.
-                Tensor mapped = Tensor.wrap(CpuStorage.map(file, start, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
+                Tensor mapped = Tensor.wrap(Backends.cpu().map(file, start, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
                         0, shape);
                 ch.position(start + bytes);
                 if (footer != null && layout.mappedCheck() == MappedVerification.VERIFY) {

@@ -1,4 +1,4 @@
-package dev.kindling.core.onebit;
+package dev.kindling.core.backend;
 
 /**
  * A 1-bit quantized block of a gradient matrix: one sign bit per entry (1 for non-negative), packed 32 to

@@ -1,4 +1,4 @@
-package dev.kindling.core.onebit;
+package dev.kindling.core.backend;
 
 /**
  * Which entries share a pair of reconstruction values in 1-bit quantization of a matrix: each row
