@@ -5,6 +5,7 @@ import dev.kindling.spring.model.KindlingModelProperties;
 import dev.kindling.spring.model.ModelsAutoConfiguration;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -13,6 +14,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The API applications inject: {@link Classifiers} and one {@link Classifier} per model (by qualifier), observed through
@@ -42,8 +44,7 @@ public class ClassifierAutoConfiguration {
     @ConditionalOnMissingBean
     public Classifiers kindlingClassifiers(ServingEngine engine, KindlingModelProperties properties,
                                            ObjectProvider<ObservationRegistry> observations,
-                                           @org.springframework.beans.factory.annotation.Qualifier("kindlingFeedbackExecutor")
-                                           java.util.concurrent.Executor feedbackExecutor) {
+                                           @Qualifier("kindlingFeedbackExecutor") Executor feedbackExecutor) {
         ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         Map<String, Classifier> byName = new LinkedHashMap<>();
         engine.models().all().forEach(m -> {
