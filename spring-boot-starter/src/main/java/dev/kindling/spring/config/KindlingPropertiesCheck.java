@@ -20,6 +20,7 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.beans.PropertyDescriptor;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.TreeSet;
  *       {@link LegacyPropertyNames} still reads. Within its prefix, each such class checks its own keys
  *       ({@code ignoreUnknownFields = false}).</li>
  * </ul>
+ * Environment variables are left out of the second check (they are the machine's, not the application's).
  * The failure names the property, where it was set and the nearest known name.
  */
 public final class KindlingPropertiesCheck implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
@@ -91,7 +93,10 @@ public final class KindlingPropertiesCheck implements BeanDefinitionRegistryPost
 
     private void checkGroups(List<String> prefixes) {
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+            // Environment variables are shared with everything else on the machine (KINDLING_HOME, KINDLING_JAVA_OPTS of
+            // the CLI): a name there that no setting reads is not a typo in this application's configuration.
+            if (!(source instanceof IterableConfigurationPropertySource iterable)
+                    || source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
                 continue;
             }
             Optional<ConfigurationPropertyName> unknown = iterable.stream()

@@ -109,7 +109,7 @@ class KindlingAutoConfigurationTest {
         });
     }
 
-    /** A pool the application supplies (here with a stand-in accelerator) is routed over, as kindling.devices selects. */
+    /** A pool the application supplies (here with a stand-in accelerator) is routed over, as kindling.routing.devices selects. */
     @Test
     void anApplicationDevicePoolIsRoutedUnlessDeselected() {
         java.util.function.Supplier<DevicePool> pool = () -> DevicePool.of(List.of(

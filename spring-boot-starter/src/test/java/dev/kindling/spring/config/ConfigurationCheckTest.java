@@ -9,8 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.logging.DeferredLogs;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,8 +53,15 @@ class ConfigurationCheckTest {
 
     @Test
     void knownSwitchesAreNoTypos() {
-        runner().withPropertyValues("kindling.problem-details.enabled=false", "kindling.fine-tuning.enabled=false").run(ctx ->
-                assertThat(ctx).hasNotFailed());
+        runner().withPropertyValues("kindling.problem-details.enabled=false", "kindling.fine-tuning.enabled=false",
+                "kindling.cpu.vector=true").run(ctx -> assertThat(ctx).hasNotFailed());
+    }
+
+    @Test
+    void environmentVariablesOfOtherToolsAreNoTypos() {
+        runner().withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addLast(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("KINDLING_HOME", "/srv/kindling",
+                "KINDLING_JAVA_OPTS", "-Xmx2g")))).run(ctx -> assertThat(ctx).hasNotFailed());
     }
 
     @Test
