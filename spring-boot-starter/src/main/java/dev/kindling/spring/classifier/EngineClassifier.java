@@ -105,7 +105,9 @@ final class EngineClassifier implements Classifier {
             throw new FineTuningDisabledException("model '" + name + "' does not accept feedback (kindling.fine-tuning.enabled or"
                     + " kindling.models." + name + ".fine-tuning is false)");
         }
-        return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).observe(() -> {
+        // The append runs on another thread: its observation is made a child of the caller's (the request's) explicitly.
+        Observation caller = observations.getCurrentObservation();
+        return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).parentObservation(caller).observe(() -> {
             ServingEngine.Acknowledgement ack = engine.feedback(name, example);
             return new FeedbackReceipt(ack.model(), ack.sequence(), ack.applied());
         }), executor);

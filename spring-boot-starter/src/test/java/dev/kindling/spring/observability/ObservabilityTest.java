@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +42,18 @@ class ObservabilityTest {
                 .withPropertyValues(model(), "kindling.fine-tuning.max-batch-delay=1ms").run(ctx -> {
                     Classifier topics = ctx.getBean(Classifiers.class).get("topics");
                     topics.classify("rain snow");
-                    topics.feedback("rain snow", "weather").get().awaitApplied(Duration.ofSeconds(20));
+                    Observation request = Observation.start("http.server.requests", observations);
+                    try (Observation.Scope scope = request.openScope()) {
+                        topics.feedback("rain snow", "weather").get().awaitApplied(Duration.ofSeconds(20));
+                    }
+                    request.stop();
                     var job = topics.startJob(new ByteArrayInputStream("__label__sport goal match\n".getBytes(StandardCharsets.UTF_8)));
                     job.whenEnded().get(20, TimeUnit.SECONDS);
                     TestObservationRegistryAssert.assertThat(observations)
                             .hasObservationWithNameEqualTo("kindling.classify").that().hasLowCardinalityKeyValue("kindling.model", "topics")
                             .hasBeenStopped();
-                    TestObservationRegistryAssert.assertThat(observations).hasObservationWithNameEqualTo("kindling.feedback").that().hasBeenStopped();
+                    TestObservationRegistryAssert.assertThat(observations).hasObservationWithNameEqualTo("kindling.feedback").that()
+                            .hasParentObservationEqualTo(request).hasBeenStopped();
                     TestObservationRegistryAssert.assertThat(observations).hasObservationWithNameEqualTo("kindling.fine-tuning.job").that()
                             .hasLowCardinalityKeyValue("kindling.job.state", "SUCCEEDED").hasBeenStopped();
                 });
