@@ -61,6 +61,15 @@ class ConditionsTest {
     }
 
     @Test
+    void anApplicationsClassifiersReplaceTheStarters() {
+        Classifiers mine = org.mockito.Mockito.mock(Classifiers.class);
+        StarterFixtures.runner(data).withBean(Classifiers.class, () -> mine).run(ctx -> {
+            assertThat(ctx.getBean(Classifiers.class)).isSameAs(mine);
+            assertThat(ctx).doesNotHaveBean("kindlingClassifiers");
+        });
+    }
+
+    @Test
     void withoutFineTuningTheClassifiersServeAndRefuseFeedback() {
         StarterFixtures.runner(data).withPropertyValues("kindling.fine-tuning.enabled=false",
                 "kindling.models.topics.checkpoint=" + StarterFixtures.model(TrainingArgs.Loss.HSM)).run(ctx -> {
