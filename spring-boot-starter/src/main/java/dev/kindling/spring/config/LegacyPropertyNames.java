@@ -45,6 +45,10 @@ public class LegacyPropertyNames implements EnvironmentPostProcessor, Ordered {
                 continue;
             }
             iterable.stream().forEach(name -> {
+                if (isModelsDeviceAlias(name.toString())) {
+                    log.warn("The property '" + name + "' is deprecated; use '" + name + "s' instead (it is read as that for now)");
+                    return;   // the model properties bind the alias themselves
+                }
                 String replacement = replacement(name.toString());
                 if (replacement != null && !renamed.containsKey(replacement)) {
                     ConfigurationProperty p = source.getConfigurationProperty(name);
@@ -72,5 +76,10 @@ public class LegacyPropertyNames implements EnvironmentPostProcessor, Ordered {
             return "kindling.routing.device-guards." + name.substring("kindling.device-limits.".length());
         }
         return null;   // kindling.models.<name>.device is an alias the model properties bind themselves
+    }
+
+    /** {@code kindling.models.<name>.device}, the old name of a model's {@code devices}. */
+    static boolean isModelsDeviceAlias(String name) {
+        return name.startsWith("kindling.models.") && name.endsWith(".device") && name.chars().filter(c -> c == '.').count() == 3;
     }
 }

@@ -13,7 +13,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -161,10 +160,9 @@ public class KindlingModelProperties {
             return devices;
         }
 
+        /** Read as {@code devices}; {@code LegacyPropertyNames} logs the deprecation once. */
         @Deprecated(since = "0.1.0")
         public void setDevice(String device) {
-            LoggerFactory.getLogger(KindlingModelProperties.class).warn("kindling.models.<name>.device is deprecated; use"
-                    + " kindling.models.<name>.devices (it is read as that for now)");
             this.devices = device;
         }
 
