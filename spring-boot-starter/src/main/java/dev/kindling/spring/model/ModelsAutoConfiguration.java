@@ -3,6 +3,7 @@ package dev.kindling.spring.model;
 import dev.kindling.core.serving.ClassificationService;
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.log.UpdateLogFactory;
 import dev.kindling.core.serving.model.ModelInitializer;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.spring.config.RequestLimitsProperties;
@@ -29,7 +30,8 @@ import java.time.Duration;
  * The serving engine of {@code kindling.models.*}, {@code kindling.fine-tuning.*} and {@code kindling.request-limits.*}:
  * properties become the engine's settings, model locations become local files, the starter's guarded
  * {@link DeviceRouter} routes its classifications, Caffeine caches its input rows, Micrometer hears its updates, and
- * Spring's lifecycle stops it. Exposes the engine, its {@link ModelRegistry} and {@link ClassificationService} for
+ * Spring's lifecycle stops it. An {@link UpdateLogFactory} bean (another module's auto-configuration, e.g. a distributed
+ * log) replaces the local write-ahead log. Exposes the engine, its {@link ModelRegistry} and {@link ClassificationService} for
  * operations; applications use the {@code Classifier} beans.
  */
 @AutoConfiguration(after = {DevicePoolAutoConfiguration.class, EmbeddingCacheAutoConfiguration.class},
@@ -50,7 +52,8 @@ public class ModelsAutoConfiguration {
                                             RequestLimitsProperties limits, DeviceRouter router, ResourceLoader resources,
                                             Environment environment, ObjectProvider<ModelInitializer> initializers,
                                             ObjectProvider<EmbeddingCaches> caches, ObjectProvider<ModelFineTuner.Listener> updateListener,
-                                            ObjectProvider<ClassificationService.Observer> observer) throws IOException {
+                                            ObjectProvider<ClassificationService.Observer> observer,
+                                            ObjectProvider<UpdateLogFactory> updateLogs) throws IOException {
             CpuKernelSet.warnOnceIfScalar();
             Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                     .orElse(SPRING_SHUTDOWN_PHASE_DEFAULT);
@@ -60,7 +63,8 @@ public class ModelsAutoConfiguration {
                     .router(router)
                     .limits(limits.toLimits())
                     .updateListener(updateListener.getIfAvailable())
-                    .classificationObserver(observer.getIfAvailable());
+                    .classificationObserver(observer.getIfAvailable())
+                    .updateLogs(updateLogs.getIfAvailable());   // another module's log (e.g. a distributed one); null: the local WAL
             ModelFiles files = new ModelFiles(resources, fineTuning.getDirectory());
             properties.getModels().forEach((name, m) ->
                     b.model(m.toSettings(name, files.resolve(name, m.getCheckpoint()), fineTuning.isEnabled())));

@@ -2,6 +2,7 @@ package dev.kindling.spring.autoconfigure;
 
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
+import dev.kindling.core.serving.log.UpdateLogFactory;
 import dev.kindling.core.serving.model.ModelSettings;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.spring.StarterFixtures;
@@ -67,6 +68,21 @@ class ConditionsTest {
             assertThat(ctx.getBean(Classifiers.class)).isSameAs(mine);
             assertThat(ctx).doesNotHaveBean("kindlingClassifiers");
         });
+    }
+
+    @Test
+    void anUpdateLogFactoryBeanReplacesTheLocalLog() {
+        java.util.List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        UpdateLogFactory local = UpdateLogFactory.local(1 << 20, m -> null);
+        UpdateLogFactory mine = (model, dir) -> {
+            opened.add(model);
+            return local.open(model, dir);
+        };
+        StarterFixtures.runner(data).withBean(UpdateLogFactory.class, () -> mine)
+                .withPropertyValues("kindling.models.topics.checkpoint=" + StarterFixtures.model(TrainingArgs.Loss.HSM)).run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(opened).containsExactly("topics");
+                });
     }
 
     @Test
