@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +40,21 @@ class ObservabilityTest {
     @Test
     void classifyFeedbackAndJobsAreObserved() {
         TestObservationRegistry observations = TestObservationRegistry.create();
+        // The job's observation stops in a callback of the job's end, which may run after the test's own wait returns.
+        CountDownLatch jobObserved = new CountDownLatch(1);
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStop(Observation.Context context) {
+                if (context.getName().equals("kindling.fine-tuning.job")) {
+                    jobObserved.countDown();
+                }
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
         StarterFixtures.runner(data).withBean(ObservationRegistry.class, () -> observations)
                 .withPropertyValues(model(), "kindling.fine-tuning.max-batch-delay=1ms").run(ctx -> {
                     Classifier topics = ctx.getBean(Classifiers.class).get("topics");
@@ -49,6 +66,7 @@ class ObservabilityTest {
                     request.stop();
                     var job = topics.startJob(new ByteArrayInputStream("__label__sport goal match\n".getBytes(StandardCharsets.UTF_8)));
                     job.whenEnded().get(20, TimeUnit.SECONDS);
+                    assertThat(jobObserved.await(20, TimeUnit.SECONDS)).isTrue();
                     TestObservationRegistryAssert.assertThat(observations)
                             .hasObservationWithNameEqualTo("kindling.classify").that().hasLowCardinalityKeyValue("kindling.model", "topics")
                             .hasBeenStopped();
