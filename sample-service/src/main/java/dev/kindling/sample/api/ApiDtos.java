@@ -1,6 +1,7 @@
 package dev.kindling.sample.api;
 
 import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.model.ModelProvenance;
 
 import java.util.List;
 
@@ -31,7 +32,17 @@ final class ApiDtos {
     }
 
     record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
-                     boolean fineTuning, List<String> devices) {
+                     boolean fineTuning, List<String> devices, Provenance provenance) {
+    }
+
+    /** What a model was loaded from: a configured file or a fine-tuned checkpoint, with SHA-256 hashes. */
+    record Provenance(String source, String file, String sha256, String configuredFile, String configuredSha256,
+                      boolean configuredFileChanged, String note) {
+
+        static Provenance of(ModelProvenance p) {
+            return p == null ? null : new Provenance(p.source().name(), p.file() == null ? null : p.file().toString(), p.sha256(),
+                    p.configuredFile() == null ? null : p.configuredFile().toString(), p.configuredSha256(), p.configuredFileChanged(), p.note());
+        }
     }
 
     record JobAccepted(String id, String model, String state, long examples, long badLines, String statusUrl) {

@@ -2,6 +2,7 @@ package dev.kindling.core.serving;
 
 import dev.kindling.core.device.DevicePool;
 import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
@@ -81,14 +82,24 @@ public final class ServingEngine implements AutoCloseable {
      * @throws dev.kindling.core.serving.finetune.FineTuningBusyException when the model's queue is full (retry later)
      */
     public Acknowledgement feedback(String model, LabelledExample example) {
-        long seq = fineTuning().submit(model, example);
+        if (fineTuning == null) {
+            models.get(model);   // an unknown model is reported as such
+            throw new FineTuningDisabledException("model '" + model + "' does not accept feedback: this serving engine was built without"
+                    + " fine-tuning");
+        }
+        long seq = fineTuning.submit(model, example);
         ModelFineTuner tuner = fineTuning().tuner(model);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }
 
     /** Starts a fine-tuning job over fastText-format lines; returns once the job is stored durably. */
     public FineTuneJob startJob(String model, InputStream lines) throws IOException {
-        return fineTuning().startJob(model, lines);
+        if (fineTuning == null) {
+            models.get(model);
+            throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning jobs: this serving engine was built"
+                    + " without fine-tuning");
+        }
+        return fineTuning.startJob(model, lines);
     }
 
     /** A job by id (also a finished one, while it is kept). */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +39,8 @@ public final class FineTuneJob {
     private volatile long startedNanos;
     private volatile long finishedNanos;
     private volatile double loss = Double.NaN;
+    /** Completes with the final status when the job ends (also when fine-tuning stops it short of its end). */
+    private final CompletableFuture<Status> ended = new CompletableFuture<>();
 
     FineTuneJob(JobRecord record, JobStore store, LongSupplier appliedInModel) {
         this.record = record;
@@ -47,6 +50,17 @@ public final class FineTuneJob {
         this.error = record.error();
         this.loss = record.loss();
         this.submitted = record.finished() ? record.appliedExamples() : appliedInModel.getAsLong();
+        if (record.finished()) {
+            ended.complete(status());
+        }
+    }
+
+    /**
+     * Completes with the job's final status once it has ended: succeeded, failed or cancelled (for observers,
+     * e.g. a span per job). A job left unfinished by a shutdown never completes it in this process.
+     */
+    public CompletableFuture<Status> whenEnded() {
+        return ended.copy();
     }
 
     public String id() {
@@ -142,6 +156,7 @@ public final class FineTuneJob {
             error = failure + "; the job's remaining examples are kept and it resumes when the service restarts";
             state = State.FAILED;
             finishedNanos = System.nanoTime();
+            ended.complete(status());
         }
     }
 
@@ -150,6 +165,7 @@ public final class FineTuneJob {
         error = finished.error();
         finishedNanos = System.nanoTime();
         state = finished.state();
+        ended.complete(status());
     }
 
     private void store(JobRecord next) {

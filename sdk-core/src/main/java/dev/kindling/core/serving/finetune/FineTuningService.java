@@ -148,7 +148,7 @@ public final class FineTuningService implements AutoCloseable {
         ServedModel m = models.get(model);
         ModelFineTuner t = tuners.get(m.name());
         if (t == null) {
-            throw new IllegalArgumentException("model '" + model + "' does not accept fine-tuning (its settings turn fine-tuning off)");
+            throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning (its settings turn fine-tuning off)");
         }
         return t;
     }
@@ -195,7 +195,7 @@ public final class FineTuningService implements AutoCloseable {
             }
         }
         if (examples.isEmpty()) {
-            throw new IllegalArgumentException("the job file has no usable labelled line (" + bad.size() + " bad lines"
+            throw new dev.kindling.core.serving.model.InvalidInputException("the job file has no usable labelled line (" + bad.size() + " bad lines"
                     + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
         }
         if (jobRunner.stopping()) {
@@ -250,15 +250,18 @@ public final class FineTuningService implements AutoCloseable {
 
     /**
      * Stops: the job runner leaves its job unfinished (stored, it resumes on the next start), each model
-     * trains what was logged, is checkpointed and closes its log.
+     * trains what was logged, is checkpointed and closes its log, all within the settings' shutdown timeout
+     * (what is not trained by then stays in the log and is applied at the next start).
      */
     @Override
     public void close() throws IOException {
+        // One deadline for the whole shutdown (the job runner, then every model), not a timeout per model.
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         stopRunner();
         IOException first = null;
         for (ModelFineTuner t : tuners.values()) {
             try {
-                t.close();
+                t.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (IOException e) {
                 first = first == null ? e : first;
             }

@@ -100,6 +100,11 @@ public final class ModelFineTuner implements AutoCloseable {
         // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
         // checkpoint round writes one (and trims the log).
         this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
+        if (checkpoints.replacementPending()) {
+            // The configured file replaced the fine-tuned checkpoints: record that now, under the directory lock.
+            this.checkpointedVersion = -1;
+            checkpointIfChanged();
+        }
         this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
         this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
     }
@@ -430,13 +435,18 @@ public final class ModelFineTuner implements AutoCloseable {
         return model.applied().when(sequence);
     }
 
-    /** Clean shutdown: trains what was accepted, checkpoints, closes the log. */
+    /** Clean shutdown: trains what was accepted (for up to the shutdown timeout), checkpoints, closes the log. */
     @Override
     public void close() throws IOException {
+        close(settings.shutdownTimeout());
+    }
+
+    /** {@link #close()} training what was accepted for up to {@code timeout} (the rest stays in the log for the next start). */
+    public void close(Duration timeout) throws IOException {
         running = false;
         checkpointer.interrupt();
         try {
-            worker.join(Math.max(1, settings.shutdownTimeout().toMillis()));
+            worker.join(Math.max(1, timeout.toMillis()));
             checkpointer.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,12 +18,17 @@ public record LabelledExample(String text, List<String> labels) {
     /** Longest accepted label, in characters. */
     public static final int MAX_LABEL_CHARS = LabelRules.MAX_CHARS;
 
+    /** @throws InvalidInputException when the text or a label breaks the rules the model applies */
     public LabelledExample {
-        TextRules.check(text);
-        if (labels == null || labels.isEmpty()) {
-            throw new IllegalArgumentException("example has no label; expected at least one");
+        try {
+            TextRules.check(text);
+            if (labels == null || labels.isEmpty()) {
+                throw new InvalidInputException("example has no label; expected at least one");
+            }
+            labels.forEach(LabelRules::check);
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.of(e);
         }
-        labels.forEach(LabelRules::check);
         labels = List.copyOf(labels);
     }
 

@@ -184,7 +184,7 @@ public final class ServedModel {
      */
     public List<Classification> classifyAll(List<String> texts, int k, Device device) {
         if (k < 1 || k > ModelSettings.MAX_K) {
-            throw new IllegalArgumentException("k must be between 1 and " + ModelSettings.MAX_K + ", got " + k);
+            throw new InvalidInputException("k must be between 1 and " + ModelSettings.MAX_K + ", got " + k);
         }
         List<List<String>> tokenized = new ArrayList<>(texts.size());
         for (String t : texts) {
@@ -396,6 +396,19 @@ public final class ServedModel {
         }
     }
 
+    /**
+     * Records that the configured file replaced the fine-tuned checkpoints at start ({@link BaseModelPolicy#REPLACE}):
+     * publishes a new version and, as after a swap, checkpoints from before it hold another model and are no fallback.
+     */
+    public void replacedFineTunedCheckpoints() {
+        mutation.lock();
+        try {
+            swappedAtVersion = version.incrementAndGet();
+        } finally {
+            mutation.unlock();
+        }
+    }
+
     /** Writes a checkpoint of the current state; updates wait meanwhile, classification goes on. */
     public CheckpointStore.Snapshot checkpoint(CheckpointStore store) throws IOException {
         return checkpoint(store, c -> c::save);
@@ -416,7 +429,11 @@ public final class ServedModel {
 
     /** The texts classified are held to the rules of the texts learned from: one rule for every entry point. */
     static void checkText(String text) {
-        TextRules.check(text);
+        try {
+            TextRules.check(text);
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.of(e);
+        }
     }
 
     /** Test seam: {@code hook} runs after each staged round is trained, before it is published. */

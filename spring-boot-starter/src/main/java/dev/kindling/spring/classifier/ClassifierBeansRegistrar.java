@@ -1,8 +1,9 @@
-package dev.kindling.spring.model;
+package dev.kindling.spring.classifier;
 
-import dev.kindling.core.serving.model.ModelRegistry;
-import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.spring.model.KindlingModelProperties;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -14,13 +15,13 @@ import org.springframework.core.env.Environment;
 import java.util.Map;
 
 /**
- * Registers one {@link ServedModel} bean per entry of {@code kindling.models}, named
- * {@code kindling.model.<name>}, so applications can inject a model by qualifier. The beans are views
- * into the {@link ModelRegistry}, which loads the models.
+ * Registers one {@link Classifier} bean per entry of {@code kindling.models}, named {@code kindling.classifier.<name>} and
+ * qualified by the model's name, so that {@code @Qualifier("products") Classifier products} injects model "products".
+ * The beans are the {@link Classifiers}' own instances.
  */
-final class ModelBeansRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+final class ClassifierBeansRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
-    static final String PREFIX = "kindling.model.";
+    static final String PREFIX = "kindling.classifier.";
 
     private Environment environment;
 
@@ -40,7 +41,8 @@ final class ModelBeansRegistrar implements BeanDefinitionRegistryPostProcessor, 
             if (registry.containsBeanDefinition(beanName)) {
                 continue;
             }
-            RootBeanDefinition def = new RootBeanDefinition(ServedModel.class, () -> factory.getBean(ModelRegistry.class).get(name));
+            RootBeanDefinition def = new RootBeanDefinition(Classifier.class, () -> factory.getBean(Classifiers.class).get(name));
+            def.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
             registry.registerBeanDefinition(beanName, def);
         }
     }
