@@ -1,6 +1,7 @@
 package dev.kindling.core.text;
 
 import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
@@ -80,7 +81,7 @@ public final class OnlineTrainer {
             SplittableRandom rng = new SplittableRandom(Arrays.hashCode(ids) * 31L + dict.wordCount());
             float bound = 1f / d;
             for (int id : ids) {
-                long base = in.offset() + (long) (dict.buckets() + id) * d;
+                long base = in.offset() + (long) dict.wordRow(id) * d;
                 for (int j = 0; j < d; j++) {
                     in.segment().setAtIndex(JAVA_FLOAT, base + j, (float) ((rng.nextDouble() * 2 - 1) * bound));
                 }
@@ -93,6 +94,9 @@ public final class OnlineTrainer {
         IndexTensor targetIds = IndexTensor.wrap(target, 1);
         double lossSum = 0;
         int steps = 0;
+        IndependentLogistic allLabels = out instanceof IndependentLogistic l && l.training() == IndependentLogistic.Training.ONE_VS_ALL
+                ? l : null;
+        SplittableRandom rng = new SplittableRandom(dict.labelCount() * 31L + tokens.size());
         int[] touched = new int[0];
         int touchedCount = 0;
         for (int i = 0; i < tokens.size(); i++) {
@@ -101,14 +105,24 @@ public final class OnlineTrainer {
                 continue;
             }
             for (int r : rows) {
-                if (r >= dict.buckets()) {
-                    dict.activate(r - dict.buckets());
+                int w = dict.wordOfRow(r);
+                if (w >= 0) {
+                    dict.activate(w);
                 }
             }
-            for (String l : labels.get(i)) {
-                target[0] = dict.labelId(l);
+            // One-vs-all learns all of an example's labels in one step (as fastText); the other losses one label per step.
+            List<String> ls = labels.get(i);
+            int stepsHere = allLabels != null ? Math.min(1, ls.size()) : ls.size();
+            for (int j = 0; j < stepsHere; j++) {
                 model.hidden(rows, h.segment(), h.offset());
-                out.trainStep(h, targetIds, lr, grad, loss);
+                if (allLabels != null) {
+                    int[] ids = ls.stream().mapToInt(dict::labelId).toArray();
+                    loss.segment().setAtIndex(JAVA_FLOAT, loss.offset(),
+                            allLabels.trainLabels(h.segment(), h.offset(), ids, lr, grad.segment(), grad.offset(), rng));
+                } else {
+                    target[0] = dict.labelId(ls.get(j));
+                    out.trainStep(h, targetIds, lr, grad, loss);
+                }
                 float a = -lr / rows.length;
                 for (int row : rows) {
                     KERNELS.axpy(a, grad.segment(), grad.offset(), ins, in.offset() + (long) row * d, d);

@@ -3,6 +3,7 @@ package dev.kindling.core.text;
 import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -48,7 +49,7 @@ public final class SupervisedTrainer {
      */
     public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
         Dictionary dict = Dictionary.build(lines.stream().map(LabelledLines.Line::tokens)::iterator, args.label(), args.minCount(),
-                args.minCountLabel(), args.bucket(), args.wordNgrams());
+                args.minCountLabel(), TextFeatures.of(args));
         if (dict.labelCount() == 0) {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
         }
@@ -74,8 +75,9 @@ public final class SupervisedTrainer {
         Dictionary dict = model.dictionary();
         for (int[] rs : examples.rows()) {
             for (int r : rs) {
-                if (r >= dict.buckets()) {
-                    dict.activate(r - dict.buckets());
+                int w = dict.wordOfRow(r);
+                if (w >= 0) {
+                    dict.activate(w);
                 }
             }
         }
@@ -191,6 +193,9 @@ public final class SupervisedTrainer {
         void work(int threadId) {
             int d = model.dim();
             ThreadTrainer trainer = model.output().threadTrainer(CLUSTER_PUBLISH_EVERY);
+            // One-vs-all trains all of an example's labels at once (as fastText), not one drawn label.
+            IndependentLogistic allLabels = model.output() instanceof IndependentLogistic l
+                    && l.training() == IndependentLogistic.Training.ONE_VS_ALL ? l : null;
             Tensor in = model.inputTable();
             MemorySegment ins = in.segment();
             long inOff = in.offset();
@@ -208,9 +213,13 @@ public final class SupervisedTrainer {
             while (done < budget) {
                 int[] r = rows[i];
                 int[] ls = labels[i];
-                target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
                 model.hidden(r, hs, 0);
-                trainer.step(h, targetIds, lr, grad, loss);
+                if (allLabels != null) {
+                    loss.segment().setAtIndex(JAVA_FLOAT, 0, allLabels.trainLabels(hs, 0, ls, lr, gs, 0, rng));
+                } else {
+                    target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
+                    trainer.step(h, targetIds, lr, grad, loss);
+                }
                 float a = -lr / r.length;
                 for (int row : r) {
                     KERNELS.axpy(a, gs, 0, ins, inOff + (long) row * d, d);
