@@ -43,7 +43,8 @@ public record FastTextDictionary(String[] words, long[] wordCounts, String[] lab
                     + " bytes are left (at least 10 per entry)");
         }
         if (pruned < -1 || pruned > in.remaining() / 8) {
-            throw in.error("corrupt: the dictionary claims " + pruned + " pruned buckets with " + in.remaining() + " bytes left");
+            throw in.error("truncated or corrupt: the dictionary claims " + pruned + " pruned buckets (8 bytes each) but only "
+                    + in.remaining() + " bytes are left");
         }
         String[] words = new String[nwords], labels = new String[nlabels];
         long[] wordCounts = new long[nwords], labelCounts = new long[nlabels];
