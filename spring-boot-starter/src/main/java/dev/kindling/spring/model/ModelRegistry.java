@@ -1,5 +1,6 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.fasttext.ModelFiles;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.spring.device.DeviceSelection;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The configured models, loaded at start-up: each from its latest fine-tuning checkpoint when one
- * exists, else from {@code kindling.models.<name>.checkpoint}, else from a {@link ModelInitializer}.
+ * exists, else from {@code kindling.models.<name>.checkpoint} (a Kindling model, or a fastText {@code .bin} /
+ * {@code .ftz}, told apart by content), else from a {@link ModelInitializer}.
  * {@link #swap} replaces a model with a new checkpoint without a restart.
  */
 public final class ModelRegistry {
@@ -65,12 +67,12 @@ public final class ModelRegistry {
         ServedModel model;
         if (snapshot.isPresent()) {
             CheckpointStore.Snapshot s = snapshot.get();
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(s.modelFile(), settings.getInputTable())));
+            model = new ServedModel(name, settings, checkType(name, settings, ModelFiles.load(s.modelFile(), settings.getInputTable())));
             model.restore(s.walSequence(), s.examplesApplied(), s.version(), s.jobProgress());
             log.info("model {}: loaded fine-tuning checkpoint {} (log sequence {}, version {})", name, s.modelFile(), s.walSequence(),
                     s.version());
         } else if (settings.getCheckpoint() != null && Files.exists(settings.getCheckpoint())) {
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.getCheckpoint(), settings.getInputTable())));
+            model = new ServedModel(name, settings, checkType(name, settings, ModelFiles.load(settings.getCheckpoint(), settings.getInputTable())));
             log.info("model {}: loaded {}", name, settings.getCheckpoint());
         } else {
             TextClassifier created = null;
@@ -137,7 +139,7 @@ public final class ModelRegistry {
      */
     public long swap(String name, Path checkpoint) throws IOException {
         ServedModel m = get(name);
-        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint, m.settings().getInputTable()));
+        TextClassifier next = checkType(name, m.settings(), ModelFiles.load(checkpoint, m.settings().getInputTable()));
         long v = m.swap(next);
         attachCache(m);
         if (m.settings().isFineTuning()) {
