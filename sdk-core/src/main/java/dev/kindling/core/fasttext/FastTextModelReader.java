@@ -1,6 +1,7 @@
 package dev.kindling.core.fasttext;
 
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
+import dev.kindling.core.hsm.FastTextHuffmanTree;
 import dev.kindling.core.hsm.FullSoftmax;
 import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.OutputLayer;

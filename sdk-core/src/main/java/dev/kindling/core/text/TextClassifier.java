@@ -4,7 +4,7 @@ import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.ClusterBuilders;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
-import dev.kindling.core.hsm.CodeTree;
+import dev.kindling.core.hsm.FastTextHuffmanTree;
 import dev.kindling.core.hsm.FullSoftmax;
 import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.OutputLayer;
@@ -74,7 +74,8 @@ public final class TextClassifier {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
         }
         OutputLayer output = switch (args.loss()) {
-            case HS -> BinaryTreeSoftmax.zeroInitialized(CodeTree.huffman(dictionary.labelFrequencies()), args.dim());
+            // fastText's own Huffman tree (its tie-breaking included), so the model can be written as a fastText file.
+            case HS -> BinaryTreeSoftmax.zeroInitialized(FastTextHuffmanTree.build(dictionary.labelFrequencies()), args.dim());
             case HSM -> HierarchicalSoftmax.zeroInitialized(ClusterBuilders.byFrequency(dictionary.labelFrequencies()), args.dim());
             case SOFTMAX -> FullSoftmax.zeroInitialized(dictionary.labelCount(), args.dim());
             case NS -> IndependentLogistic.zeroInitialized(args.dim(), IndependentLogistic.Training.NEGATIVE_SAMPLING, args.neg(),

@@ -1,6 +1,4 @@
-package dev.kindling.core.fasttext;
-
-import dev.kindling.core.hsm.CodeTree;
+package dev.kindling.core.hsm;
 
 /**
  * The label tree of fastText's {@code -loss hs}, built exactly as fastText builds it when it loads or trains
@@ -13,7 +11,7 @@ import dev.kindling.core.hsm.CodeTree;
 public final class FastTextHuffmanTree {
 
     /** fastText marks nodes not yet created with this count; real counts must stay below it. */
-    static final long UNCREATED = 1_000_000_000_000_000L;
+    public static final long UNCREATED = 1_000_000_000_000_000L;
 
     private FastTextHuffmanTree() {
     }
