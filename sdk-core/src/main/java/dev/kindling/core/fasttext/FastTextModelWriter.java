@@ -159,7 +159,8 @@ public final class FastTextModelWriter {
         TrainingArgs a = model.args();
         FastTextArgs args = new FastTextArgs(model.dim(), 5, a.epoch(), a.minCount(), a.neg(), f.wordNgrams(), loss,
                 FastTextArgs.ModelKind.SUPERVISED, f.buckets(), f.minn(), f.maxn(), a.lrUpdateRate(), 1e-4);
-        return new Parts(args, new FastTextDictionary(words, wordCounts, labels, counts, tokens, null), wordIds, output);
+        int[] pruned = d.bucketIndex().isPruned() ? d.bucketIndex().bucketOfRow() : null;
+        return new Parts(args, new FastTextDictionary(words, wordCounts, labels, counts, tokens, pruned), wordIds, output);
     }
 
     private static void requireZero(Tensor bias, String why) {

@@ -48,16 +48,45 @@ public final class SupervisedTrainer {
      * {@code -tree semantic} the label tree is built from the same examples before training.
      */
     public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
+        return train(lines, args, null, progress);
+    }
+
+    /**
+     * {@link #train(List, TrainingArgs, Consumer)} starting from pretrained word vectors ({@code -pretrainedVectors}):
+     * as fastText, every pretrained word joins the dictionary (also those the training data lacks, so they are
+     * known at prediction time) and starts from its vector; other rows start at random.
+     */
+    public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, PretrainedVectors pretrained,
+                                       Consumer<TrainingProgress> progress) {
         Dictionary dict = Dictionary.build(lines.stream().map(LabelledLines.Line::tokens)::iterator, args.label(), args.minCount(),
                 args.minCountLabel(), TextFeatures.of(args));
         if (dict.labelCount() == 0) {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
+        }
+        if (pretrained != null) {
+            if (pretrained.dim() != args.dim()) {
+                throw new IllegalArgumentException("the pretrained vectors have " + pretrained.dim() + " values but -dim is " + args.dim());
+            }
+            List<String> extra = pretrained.words().stream().filter(w -> dict.wordId(w) < 0 && !dict.isLabel(w)).toList();
+            for (int id : dict.addWords(extra)) {
+                dict.activate(id);
+            }
         }
         Examples examples = Examples.of(dict, lines);
         TextClassifier model = args.loss() == TrainingArgs.Loss.HS && args.tree() == TrainingArgs.Tree.SEMANTIC
                 ? TextClassifier.initialize(args, dict, BinaryTreeSoftmax.zeroInitialized(
                         LabelTreeBuilder.build(examples.rows(), examples.labels(), dict.labelFrequencies(), args.seed()), args.dim()))
                 : TextClassifier.initialize(args, dict);
+        if (pretrained != null) {
+            Tensor in = model.inputTable();
+            for (int i = 0; i < pretrained.words().size(); i++) {
+                int id = dict.wordId(pretrained.words().get(i));
+                if (id >= 0) {
+                    MemorySegment.copy(pretrained.values(), i * args.dim(), in.segment(), JAVA_FLOAT,
+                            (in.offset() + (long) dict.wordRow(id) * args.dim()) * Float.BYTES, args.dim());
+                }
+            }
+        }
         fit(model, examples, args, progress);
         return model;
     }
