@@ -18,7 +18,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -88,9 +87,7 @@ public final class TextClassifier {
 
     /** A fresh model over a given (untrained) output layer: input rows uniform in ±1/dim, as fastText. */
     public static TextClassifier initialize(TrainingArgs args, Dictionary dictionary, OutputLayer output) {
-        Random rng = new Random(args.seed());
-        float bound = 1f / args.dim();
-        Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
+        Tensor in = UniformRows.table(dictionary.inputRows(), args.dim(), 1f / args.dim(), args.seed());
         return new TextClassifier(args, dictionary, in, output);
     }
 
