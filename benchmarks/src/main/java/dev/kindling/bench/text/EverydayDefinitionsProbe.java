@@ -46,10 +46,21 @@ public final class EverydayDefinitionsProbe {
                 .withTree(a.length > 9 ? TrainingArgs.Tree.parse(a[9]) : TrainingArgs.Tree.SEMANTIC);
         long t0 = System.nanoTime();
         List<HypernymCorpus.Example> examples = HypernymCorpus.build(WordNetSource.wn31Classpath(), args.label());
+        boolean grandparents = a.length > 10 && a[10].equals("grandparents");
+        java.util.Map<String, List<String>> hypernymsOf = new java.util.HashMap<>();
+        for (HypernymCorpus.Example e : examples) {
+            hypernymsOf.put(e.synsetId(), e.labels());
+        }
         List<LabelledLines.Line> lines = new ArrayList<>(examples.size());
         long n = 0;
         for (HypernymCorpus.Example e : examples) {
-            lines.add(new LabelledLines.Line(++n, Tokenizer.tokens(e.line())));
+            java.util.LinkedHashSet<String> labels = new java.util.LinkedHashSet<>(e.labels());
+            if (grandparents) {
+                for (String l : e.labels()) {
+                    labels.addAll(hypernymsOf.getOrDefault(l.substring(l.lastIndexOf('.') + 1), List.of()));
+                }
+            }
+            lines.add(new LabelledLines.Line(++n, Tokenizer.tokens(String.join(" ", labels) + " " + e.text())));
         }
         TextClassifier model = SupervisedTrainer.train(lines, args, null);
         System.out.printf(Locale.ROOT, "%s epochs %d wordNgrams %d dim %d threads %d: trained in %.1f s%n", a[0], args.epoch(),
