@@ -180,7 +180,7 @@ public final class KindlingCli {
         if (args.length < 2 || args.length > 4) {
             throw new UsageException("test takes a model, a test file, and optionally k and a threshold", Usage.TEST);
         }
-        TextClassifier model = ModelFiles.load(Path.of(args[0]));
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
         int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], Usage.TEST) : 1, model, Usage.TEST);
         float threshold = args.length > 3 ? parseFloat("threshold", args[3], Usage.TEST) : 0f;
         long examples = 0, gold = 0, predicted = 0, correct = 0, skipped = 0;
@@ -229,7 +229,7 @@ public final class KindlingCli {
         if (args.length < 2 || args.length > 4) {
             throw new UsageException("predict takes a model, a file (or - for standard input), and optionally k and a threshold", usage);
         }
-        TextClassifier model = ModelFiles.load(Path.of(args[0]));
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
         int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], usage) : 1, model, usage);
         float threshold = args.length > 3 ? parseFloat("threshold", args[3], usage) : 0f;
         long bad = 0;
@@ -278,7 +278,7 @@ public final class KindlingCli {
         if (args.length < 2 || args.length > 4) {
             throw new UsageException("test-label takes a model, a test file, and optionally k and a threshold", Usage.TEST_LABEL);
         }
-        TextClassifier model = ModelFiles.load(Path.of(args[0]));
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
         int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], Usage.TEST_LABEL) : 1, model, Usage.TEST_LABEL);
         float threshold = args.length > 3 ? parseFloat("threshold", args[3], Usage.TEST_LABEL) : 0f;
         TestLabelReport report = new TestLabelReport(model.dictionary().labelCount());
@@ -334,7 +334,7 @@ public final class KindlingCli {
         if (args.length != 1) {
             throw new UsageException("print-sentence-vectors takes a model and reads sentences from standard input", Usage.SENTENCE_VECTORS);
         }
-        TextClassifier model = ModelFiles.load(Path.of(args[0]));
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
         Tensor h = Tensor.zeros(1, model.dim());
         Utf8Lines lines = new Utf8Lines(stdin);
         StringBuilder sb = new StringBuilder();

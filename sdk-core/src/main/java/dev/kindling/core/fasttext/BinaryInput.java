@@ -156,6 +156,22 @@ final class BinaryInput implements AutoCloseable {
             at = fromBuffer;
         }
         long filePos = position();
+        if (target.isNative()) {
+            // Straight from the file into native memory, in chunks a ByteBuffer can address.
+            while (at < bytes) {
+                ByteBuffer chunk = target.asSlice(at, Math.min(bytes - at, 1L << 30)).asByteBuffer();
+                while (chunk.hasRemaining()) {
+                    int read = channel.read(chunk, filePos);
+                    if (read < 0) {
+                        throw error("ended early while reading " + what);
+                    }
+                    at += read;
+                    filePos += read;
+                }
+            }
+            skipTo(filePos);
+            return;
+        }
         ByteBuffer staging = ByteBuffer.allocateDirect((int) Math.min(1 << 22, Math.max(1, bytes - at)));
         MemorySegment stagingSegment = MemorySegment.ofBuffer(staging);
         while (at < bytes) {

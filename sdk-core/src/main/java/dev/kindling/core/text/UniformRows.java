@@ -9,7 +9,7 @@ import java.util.stream.LongStream;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * Fills a table with values uniform in ±bound, in parallel: a table of two million buckets by 100 values is
+ * A new table in native memory with values uniform in ±bound, drawn in parallel: a table of two million buckets by 100 values is
  * 200 million draws, seconds from one shared generator. Each block of rows draws from its own generator,
  * split from the seed by the block's index, so the values depend on the seed alone, not on the thread count.
  */
@@ -21,7 +21,9 @@ final class UniformRows {
     }
 
     static Tensor table(int rows, int dim, float bound, long seed) {
-        Tensor t = Tensor.zeros(rows, dim);
+        // In native memory: a table of hundreds of megabytes on the Java heap also sizes the heap, and with it the
+        // collector's headroom, to the table; outside it, the process needs little more than the table itself.
+        Tensor t = Tensor.offHeap(rows, dim);
         MemorySegment s = t.segment();
         long n = (long) rows * dim, off = t.offset();
         LongStream.range(0, (n + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
