@@ -43,7 +43,8 @@ public final class FastTextQuantizer {
 
     /**
      * Writes the quantized model to {@code ftz} and returns the (pruned, retrained) model it quantized.
-     * {@code trainingLines} are needed only with {@code retrain}.
+     * {@code trainingLines} are needed only with {@code retrain}. The pruned model shares the given model's
+     * output layer, so retraining updates that too (as fastText's quantize changes the model it loaded).
      */
     public static TextClassifier quantize(TextClassifier model, Options o, List<LabelledLines.Line> trainingLines, Path ftz) throws IOException {
         FastTextModelWriter.parts(model);   // fails early, with the reason, for what fastText cannot hold
