@@ -110,24 +110,32 @@ final class BinaryInput implements AutoCloseable {
 
     /** The bytes up to the next NUL (which is consumed), at most {@code maxBytes} of them. */
     byte[] readCString(String what, int maxBytes) throws IOException {
-        byte[] out = new byte[16];
+        byte[] out = null;
         int n = 0;
         long start = position();
         while (true) {
-            if (remaining() < 1) {
-                throw error("truncated: " + what + " starting at offset " + start + " has no terminating NUL before the end of the file");
+            if (!buffer.hasRemaining()) {
+                if (remaining() < 1) {
+                    throw error("truncated: " + what + " starting at offset " + start + " has no terminating NUL before the end of the file");
+                }
+                fill((int) Math.min(BUFFER, remaining()), what);
             }
-            byte b = readByte(what);
-            if (b == 0) {
-                return java.util.Arrays.copyOf(out, n);
+            // Scan the buffered bytes for the NUL; most entries end within the buffer.
+            int from = buffer.position(), end = from;
+            while (end < buffer.limit() && buffer.get(end) != 0) {
+                end++;
             }
-            if (n == maxBytes) {
+            int len = end - from;
+            if (n + len > maxBytes) {
                 throw error(what + " starting at offset " + start + " is longer than " + maxBytes + " bytes; the file is corrupt");
             }
-            if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, Math.min(maxBytes, out.length * 2));
+            out = out == null ? new byte[len] : java.util.Arrays.copyOf(out, n + len);
+            buffer.get(out, n, len);
+            n += len;
+            if (end < buffer.limit()) {
+                buffer.get();   // the NUL
+                return out;
             }
-            out[n++] = b;
         }
     }
 

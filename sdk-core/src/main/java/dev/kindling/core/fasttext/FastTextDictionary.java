@@ -6,8 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The dictionary block of a fastText model: size, word and label counts (int32), token count and pruned-
@@ -48,7 +46,6 @@ public record FastTextDictionary(String[] words, long[] wordCounts, String[] lab
         }
         String[] words = new String[nwords], labels = new String[nlabels];
         long[] wordCounts = new long[nwords], labelCounts = new long[nlabels];
-        Set<String> seen = new HashSet<>();
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         for (int i = 0; i < size; i++) {
@@ -61,9 +58,6 @@ public record FastTextDictionary(String[] words, long[] wordCounts, String[] lab
                         + " since the first " + nwords + " entries are words and the rest labels");
             }
             String s = decode(utf8, raw, i);
-            if (!seen.add(s)) {
-                throw in.error("dictionary entry " + i + " ('" + s + "') appears twice");
-            }
             if (label) {
                 labels[i - nwords] = s;
                 labelCounts[i - nwords] = count;

@@ -84,10 +84,12 @@ public final class FastTextModelReader {
             Tensor input = quantInput ? FastTextMatrices.readQuantized(in, "the input matrix", inputPlacement)
                     : FastTextMatrices.readDense(in, "the input matrix", inputPlacement);
             boolean qout = in.readBool("the quantized-output flag");
-            // fastText reads a quantized output matrix only when the input is quantized too.
+            // fastText reads a quantized output matrix only when the input is quantized too. The output matrix lives
+            // with the input table (a million labels × 100 values is 400 MB), though never mapped: it is trained in place.
             boolean quantOutput = quantInput && qout;
-            Tensor output = quantOutput ? FastTextMatrices.readQuantized(in, "the output matrix", TablePlacement.HEAP)
-                    : FastTextMatrices.readDense(in, "the output matrix", TablePlacement.HEAP);
+            TablePlacement outputPlacement = inputPlacement == TablePlacement.HEAP ? TablePlacement.HEAP : TablePlacement.OFF_HEAP;
+            Tensor output = quantOutput ? FastTextMatrices.readQuantized(in, "the output matrix", outputPlacement)
+                    : FastTextMatrices.readDense(in, "the output matrix", outputPlacement);
             if (in.remaining() != 0) {
                 throw in.error(in.remaining() + " unexpected bytes after the output matrix at offset " + in.position()
                         + "; a fastText model ends there");
@@ -128,8 +130,12 @@ public final class FastTextModelReader {
         }
         boolean[] active = new boolean[d.words().length];
         Arrays.fill(active, true);
-        Dictionary dict = new Dictionary(prefix, features, buckets, d.words().length, d.words(), d.wordCounts(), active, d.labels(),
-                d.labelCounts());
+        Dictionary dict;
+        try {
+            dict = new Dictionary(prefix, features, buckets, d.words().length, d.words(), d.wordCounts(), active, d.labels(), d.labelCounts());
+        } catch (IllegalArgumentException e) {
+            throw new FastTextFormatException(file + ": corrupt dictionary: " + e.getMessage());
+        }
         TrainingArgs.Loss loss = switch (a.loss()) {
             case HS -> TrainingArgs.Loss.HS;
             case NS -> TrainingArgs.Loss.NS;

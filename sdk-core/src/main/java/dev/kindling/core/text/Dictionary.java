@@ -28,8 +28,8 @@ public final class Dictionary {
     private final TextFeatures features;
     private final BucketIndex bucketIndex;
     private final int leadingWords;
-    private final Map<String, Integer> wordIds = new ConcurrentHashMap<>();
-    private final Map<String, Integer> labelIds = new ConcurrentHashMap<>();
+    private final Map<String, Integer> wordIds;
+    private final Map<String, Integer> labelIds;
     private volatile String[] words;
     private volatile long[] wordCounts;
     private volatile boolean[] active;
@@ -51,6 +51,9 @@ public final class Dictionary {
         if (wordCounts.length != words.length || active.length != words.length || labelCounts.length != labels.length) {
             throw new IllegalArgumentException("dictionary arrays differ in length");
         }
+        // Sized up front: a dictionary of a million entries would otherwise rehash twenty times while it loads.
+        this.wordIds = new ConcurrentHashMap<>(Math.max(16, words.length + words.length / 2));
+        this.labelIds = new ConcurrentHashMap<>(Math.max(16, labels.length + labels.length / 2));
         this.labelPrefix = labelPrefix;
         this.features = features;
         this.bucketIndex = bucketIndex;
