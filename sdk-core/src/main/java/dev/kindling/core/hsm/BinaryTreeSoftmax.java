@@ -45,6 +45,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     private static final TreePathKernels KERNELS = Backends.cpu().treePath();
 
     private final int dim;
+    private final ScoreConvention convention;
     private final Parameter nodeWeight;
     private Tensor nodeBias;
     // Growth publishes the bigger tensors before the tree, so a reader that loads the tree first never meets
@@ -64,6 +65,12 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     /** An output layer over existing tensors (a loaded model). */
     public BinaryTreeSoftmax(CodeTree tree, Tensor nodeWeight, Tensor nodeBias) {
+        this(tree, nodeWeight, nodeBias, ScoreConvention.EXACT);
+    }
+
+    /** An output layer over existing tensors whose top-k reports scores by {@code convention} (fastText's, for a model read from fastText). */
+    public BinaryTreeSoftmax(CodeTree tree, Tensor nodeWeight, Tensor nodeBias, ScoreConvention convention) {
+        this.convention = convention;
         Shapes.requireRank("tree softmax node weight", nodeWeight, 2);
         this.dim = nodeWeight.size(1);
         requireDim(dim);
@@ -114,6 +121,11 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     public CodeTree tree() {
         return tree;
+    }
+
+    @Override
+    public ScoreConvention scoreConvention() {
+        return convention;
     }
 
     public Parameter nodeWeight() {
@@ -264,7 +276,24 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
                     + "; use topKBatch for several rows");
         }
         Snapshot s = snapshot();
-        return TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x.segment(), x.offset(), requireK(k, s.tree()));
+        return search(s, x.segment(), x.offset(), requireK(k, s.tree()), 0f);
+    }
+
+    @Override
+    public TopK topK(Tensor input, int k, float threshold) {
+        if (convention != ScoreConvention.FASTTEXT) {
+            return OutputLayer.super.topK(input, k, threshold);
+        }
+        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        check(x);
+        Snapshot s = snapshot();
+        return search(s, x.segment(), x.offset(), requireK(k, s.tree()), threshold);
+    }
+
+    private TopK search(Snapshot s, MemorySegment x, long xOff, int k, float threshold) {
+        return convention == ScoreConvention.FASTTEXT
+                ? FastTextTreeSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x, xOff, k, threshold)
+                : TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x, xOff, k);
     }
 
     @Override
@@ -274,7 +303,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         int kk = requireK(k, s.tree());
         List<TopK> out = new ArrayList<>(x.size(0));
         for (int b = 0; b < x.size(0); b++) {
-            out.add(TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x.segment(), x.offset() + (long) b * dim, kk));
+            out.add(search(s, x.segment(), x.offset() + (long) b * dim, kk, 0f));
         }
         return out;
     }
@@ -354,6 +383,6 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     @Override
     public String toString() {
-        return "BinaryTreeSoftmax(" + dim + " -> " + tree + ")";
+        return "BinaryTreeSoftmax(" + dim + " -> " + tree + (convention == ScoreConvention.FASTTEXT ? ", fastText scores" : "") + ")";
     }
 }

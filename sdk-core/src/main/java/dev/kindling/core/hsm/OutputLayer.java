@@ -44,8 +44,31 @@ public interface OutputLayer {
     /** log p(k | input[b]) for every class, [batch, N]: scores everything, for checks and small models. */
     Tensor logProbsAll(Tensor input);
 
-    /** The k most probable classes of one input row [d] or [1, d], exactly. */
+    /**
+     * The k most probable classes of one input row [d] or [1, d], exactly, with their log-probabilities, or,
+     * under {@link ScoreConvention#FASTTEXT}, fastText's scores (which a tree softmax may return for fewer
+     * than k classes, as fastText does).
+     */
     TopK topK(Tensor input, int k);
+
+    /**
+     * {@link #topK} limited to classes whose probability reaches {@code threshold} (in [0, 1]); under fastText's
+     * convention the threshold applies as fastText applies it, inside its search, which decides among tied
+     * classes.
+     */
+    default TopK topK(Tensor input, int k, float threshold) {
+        TopK top = topK(input, k);
+        int n = 0;
+        while (n < top.size() && scoreConvention().passes(top.logProbs()[n], threshold)) {
+            n++;
+        }
+        return n == top.size() ? top : new TopK(java.util.Arrays.copyOf(top.classes(), n), java.util.Arrays.copyOf(top.logProbs(), n));
+    }
+
+    /** How {@link #topK} reports scores: true log-probabilities unless the layer reproduces fastText's numbers. */
+    default ScoreConvention scoreConvention() {
+        return ScoreConvention.EXACT;
+    }
 
     /** Exact top-k for every row of [batch, d]. */
     List<TopK> topKBatch(Tensor input, int k);

@@ -2,6 +2,7 @@ package dev.kindling.core.text;
 
 import dev.kindling.core.backend.Backends;
 import dev.kindling.core.backend.HostKernels;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.OutputLayer;
 import dev.kindling.core.hsm.StagedOutput;
 import dev.kindling.core.tensor.IndexTensor;
@@ -81,7 +82,7 @@ public final class OnlineTrainer {
             SplittableRandom rng = new SplittableRandom(Arrays.hashCode(ids) * 31L + dict.wordCount());
             float bound = 1f / d;
             for (int id : ids) {
-                long base = in.offset() + (long) (dict.buckets() + id) * d;
+                long base = in.offset() + (long) dict.wordRow(id) * d;
                 for (int j = 0; j < d; j++) {
                     in.segment().setAtIndex(JAVA_FLOAT, base + j, (float) ((rng.nextDouble() * 2 - 1) * bound));
                 }
@@ -116,6 +117,9 @@ public final class OnlineTrainer {
         IndexTensor targetIds = IndexTensor.wrap(target, 1);
         double lossSum = 0;
         int steps = 0;
+        IndependentLogistic allLabels = out instanceof IndependentLogistic l && l.training() == IndependentLogistic.Training.ONE_VS_ALL
+                ? l : null;
+        SplittableRandom rng = new SplittableRandom(dict.labelCount() * 31L + tokens.size());
         int[] touched = new int[0];
         int touchedCount = 0;
         BitSet trained = new BitSet();
@@ -125,15 +129,25 @@ public final class OnlineTrainer {
                 continue;
             }
             for (int r : rows) {
-                if (r >= dict.buckets()) {
-                    dict.activate(r - dict.buckets());
+                int w = dict.wordOfRow(r);
+                if (w >= 0) {
+                    dict.activate(w);
                 }
             }
-            for (String l : labels.get(i)) {
-                target[0] = dict.labelId(l);
-                trained.set(target[0]);
+            // One-vs-all learns all of an example's labels in one step (as fastText); the other losses one label per step.
+            List<String> ls = labels.get(i);
+            ls.forEach(l -> trained.set(dict.labelId(l)));
+            int stepsHere = allLabels != null ? Math.min(1, ls.size()) : ls.size();
+            for (int j = 0; j < stepsHere; j++) {
                 model.hidden(rows, h.segment(), h.offset());
-                out.trainStep(h, targetIds, lr, grad, loss);
+                if (allLabels != null) {
+                    int[] ids = ls.stream().mapToInt(dict::labelId).toArray();
+                    loss.segment().setAtIndex(JAVA_FLOAT, loss.offset(),
+                            allLabels.trainLabels(h.segment(), h.offset(), ids, lr, grad.segment(), grad.offset(), rng));
+                } else {
+                    target[0] = dict.labelId(ls.get(j));
+                    out.trainStep(h, targetIds, lr, grad, loss);
+                }
                 float a = -lr / rows.length;
                 for (int row : rows) {
                     KERNELS.axpy(a, grad.segment(), grad.offset(), ins, in.offset() + (long) row * d, d);
@@ -204,8 +218,9 @@ public final class OnlineTrainer {
             int[] local = new int[global.length];
             for (int j = 0; j < global.length; j++) {
                 local[j] = Arrays.binarySearch(distinct, global[j]);
-                if (global[j] >= dict.buckets()) {
-                    activate.set(global[j] - dict.buckets());
+                int w = dict.wordOfRow(global[j]);
+                if (w >= 0) {
+                    activate.set(w);
                 }
             }
             for (int t : targetsOf[i]) {

@@ -51,7 +51,7 @@ public class KindlingModelProperties {
          */
         private String checkpoint;
 
-        /** The output layer the checkpoint must have: hs, hsm, softmax, or any. */
+        /** The output layer the checkpoint must have: hs, hsm, softmax, ns, ova, or any. */
         @NotNull
         private ClassifierType type = ClassifierType.ANY;
 

@@ -1,6 +1,7 @@
 package dev.kindling.core.serving.model;
 
 import dev.kindling.core.io.CheckpointFormatException;
+import dev.kindling.core.fasttext.ModelFiles;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.core.serving.checkpoint.CheckpointStore;
@@ -148,7 +149,7 @@ public final class ModelRegistry {
             CheckpointStore.Snapshot s = kept.get(i);
             TextClassifier loaded;
             try {
-                loaded = TextClassifier.load(s.modelFile(), settings.inputTable(), settings.mappedVerification());
+                loaded = ModelFiles.load(s.modelFile(), settings.inputTable(), settings.mappedVerification());
             } catch (IOException | CheckpointFormatException e) {   // damaged, truncated or missing
                 fallbacks.merge(name, 1L, Long::sum);
                 store.markUnusable(s);
@@ -177,7 +178,7 @@ public final class ModelRegistry {
         String name = settings.name();
         ServedModel model;
         if (settings.checkpoint() != null && Files.exists(settings.checkpoint())) {
-            model = new ServedModel(name, settings, checkType(name, settings, TextClassifier.load(settings.checkpoint(),
+            model = new ServedModel(name, settings, checkType(name, settings, ModelFiles.load(settings.checkpoint(),
                     settings.inputTable(), settings.mappedVerification())));
             loadedFrom.put(name, settings.checkpoint());
             log.log(System.Logger.Level.INFO, "model " + name + ": loaded " + settings.checkpoint());
@@ -259,7 +260,7 @@ public final class ModelRegistry {
      */
     public long swap(String name, Path checkpoint) throws IOException {
         ServedModel m = get(name);
-        TextClassifier next = checkType(name, m.settings(), TextClassifier.load(checkpoint, m.settings().inputTable(),
+        TextClassifier next = checkType(name, m.settings(), ModelFiles.load(checkpoint, m.settings().inputTable(),
                 m.settings().mappedVerification()));
         String sha = ContentHash.sha256(checkpoint);
         long v = m.swap(next);
