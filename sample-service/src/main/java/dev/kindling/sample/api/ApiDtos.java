@@ -2,6 +2,8 @@ package dev.kindling.sample.api;
 
 import dev.kindling.core.serving.model.Classification;
 
+import dev.kindling.core.serving.log.FleetStatus;
+
 import java.util.List;
 
 /** Request and response bodies of the REST API. */
@@ -30,8 +32,9 @@ final class ApiDtos {
     record FeedbackResponse(String model, long sequence, String status) {
     }
 
+    /** {@code digest}: the parameters' checksum at {@code digestVersion}; {@code fleet}: this replica's place in a fleet, or null. */
     record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
-                     boolean fineTuning, List<String> devices) {
+                     boolean fineTuning, List<String> devices, long digestVersion, String digest, FleetStatus fleet) {
     }
 
     record JobAccepted(String id, String model, String state, long examples, long badLines, String statusUrl) {

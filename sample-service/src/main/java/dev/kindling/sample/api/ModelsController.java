@@ -10,6 +10,8 @@ import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.ClassificationService;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.model.VersionDigest;
+import dev.kindling.core.serving.log.FleetStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -54,8 +56,12 @@ public class ModelsController {
             // The devices that serve this model: its accelerator replicas, then the CPU (always the fallback).
             List<String> devs = devices.guardedDevices().stream().filter(g -> m.hasReplicaOn(g.device().device()))
                     .map(g -> g.device().device() + " (" + g.state() + ")").toList();
+            VersionDigest d = m.digest();
+            FleetStatus fleet = m.settings().fineTuning() && fineTuning.tuner(m.name()).fleet() != null
+                    ? fineTuning.tuner(m.name()).fleet().status() : null;
             out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labelCount(), m.labelPrefix(),
-                    m.classifier().args().loss().flag(), m.examplesApplied(), m.settings().fineTuning(), devs));
+                    m.classifier().args().loss().flag(), m.examplesApplied(), m.settings().fineTuning(), devs, d.version(),
+                    d.digest().combined(), fleet));
         }
         return out;
     }

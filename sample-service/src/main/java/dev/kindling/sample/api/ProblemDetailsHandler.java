@@ -6,6 +6,7 @@ import dev.kindling.core.serving.routing.NoDeviceAvailableException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import dev.kindling.core.serving.finetune.UnknownJobException;
 import dev.kindling.core.serving.model.UnknownModelException;
+import dev.kindling.core.serving.log.UpdateLogUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -59,6 +60,13 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> busy(RetryLaterException e) {
         String title = e instanceof DeviceBusyException ? "Devices busy" : "Fine-tuning queue full";
         return problem(HttpStatus.TOO_MANY_REQUESTS, title, e.getMessage(), e.retryAfter());
+    }
+
+    /** A fleet's Kafka cluster did not confirm the example: nothing was acknowledged; classification is unaffected. */
+    @ExceptionHandler(UpdateLogUnavailableException.class)
+    ResponseEntity<ProblemDetail> logUnavailable(UpdateLogUnavailableException e) {
+        log.warn("feedback refused: {}", e.getMessage());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Update log unavailable", e.getMessage(), e.retryAfter());
     }
 
     @ExceptionHandler({NoDeviceAvailableException.class, IllegalStateException.class})

@@ -19,6 +19,16 @@ public class FineTuningProperties {
     /** Whether models accept feedback and fine-tuning jobs. */
     private boolean enabled = true;
 
+    /**
+     * Where accepted examples are logged: {@code local} (a write-ahead log per model in {@code directory}) or
+     * {@code kafka} (replicas that share {@code spring.kafka.bootstrap-servers} learn as one fleet; see
+     * {@code kindling.fleet.*}).
+     */
+    private UpdateLogKind log = UpdateLogKind.LOCAL;
+
+    /** Where accepted examples are logged. */
+    public enum UpdateLogKind { LOCAL, KAFKA }
+
     /** Where write-ahead logs and checkpoints live (one sub-directory per model). */
     private Path directory = Path.of("kindling-data");
 
@@ -61,6 +71,14 @@ public class FineTuningProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public UpdateLogKind getLog() {
+        return log;
+    }
+
+    public void setLog(UpdateLogKind log) {
+        this.log = log;
     }
 
     public Path getDirectory() {

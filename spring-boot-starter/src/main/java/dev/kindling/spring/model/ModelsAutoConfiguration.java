@@ -10,6 +10,7 @@ import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.embedding.EmbeddingCacheAutoConfiguration;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.FineTuningProperties;
+import dev.kindling.spring.fleet.FleetMembership;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -39,7 +40,8 @@ public class ModelsAutoConfiguration {
     public ServingEngine kindlingServingEngine(KindlingModelProperties properties, FineTuningProperties fineTuning, DeviceRouter router,
                                                ObjectProvider<ModelInitializer> initializers, ObjectProvider<EmbeddingCaches> caches,
                                                ObjectProvider<ModelFineTuner.Listener> updateListener,
-                                               ObjectProvider<ClassificationService.Observer> observer) throws IOException {
+                                               ObjectProvider<ClassificationService.Observer> observer,
+                                               ObjectProvider<FleetMembership> fleet) throws IOException {
         ServingEngine.Builder b = ServingEngine.builder()
                 .dataDirectory(fineTuning.getDirectory())
                 .fineTuning(fineTuning.isEnabled() ? fineTuning.toSettings() : null)
@@ -47,6 +49,7 @@ public class ModelsAutoConfiguration {
                 .limits(properties.getRequestLimits().toLimits())
                 .updateListener(updateListener.getIfAvailable())
                 .classificationObserver(observer.getIfAvailable());
+        fleet.ifAvailable(f -> b.fleet(f.logs(), f.catchUp()));
         properties.toSettings(fineTuning.isEnabled()).forEach(b::model);
         initializers.orderedStream().forEach(b::initializer);
         EmbeddingCaches c = caches.getIfAvailable();

@@ -25,17 +25,21 @@ final class FleetTestSupport {
     private FleetTestSupport() {
     }
 
-    static KafkaFleetSettings settings(String bootstrap, String replicaId, Path work) {
-        return new KafkaFleetSettings(bootstrap, "kindling.", replicaId, 1, 1, Duration.ofSeconds(5), Duration.ofMillis(700), 16 * 1024, 16,
+    static KafkaFleetSettings settings(String bootstrap, String replicaId, Path work, Duration checkpointInterval) {
+        return new KafkaFleetSettings(bootstrap, "kindling.", replicaId, 1, 1, Duration.ofSeconds(5), checkpointInterval, 16 * 1024, 16,
                 Duration.ofMillis(30), Duration.ofSeconds(2), work, Map.of());
     }
 
     static ServingEngine replica(String bootstrap, String replicaId, Path data, Path modelFile) throws IOException {
+        return replica(bootstrap, replicaId, data, modelFile, Duration.ofMillis(700));
+    }
+
+    static ServingEngine replica(String bootstrap, String replicaId, Path data, Path modelFile, Duration checkpointInterval) throws IOException {
         return ServingEngine.builder()
                 .dataDirectory(data)
                 .model(ModelSettings.builder(MODEL).checkpoint(modelFile).build())
                 .fineTuning(FineTuningSettings.builder().batchSize(16).learningRate(0.2f).build())
-                .fleet(new KafkaFleetLogFactory(settings(bootstrap, replicaId, data)), Duration.ofSeconds(60))
+                .fleet(new KafkaFleetLogFactory(settings(bootstrap, replicaId, data, checkpointInterval)), Duration.ofSeconds(60))
                 .start();
     }
 }
