@@ -13,5 +13,5 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
   -Dmdep.outputFile=target/fleet-bench.cp >/dev/null
 CP="spring-boot-starter/target/test-classes:spring-boot-starter/target/classes:sdk-core/target/test-classes:sdk-core/target/classes"
 CP="$CP:$(cat spring-boot-starter/target/fleet-bench.cp):$(cat sample-service/target/fleet-bench.cp)"
-exec "$JAVA" --add-modules jdk.incubator.vector -Xmx6g -Druns="$RUNS" -Dstream="$STREAM" -cp "$CP" \
-  -Djava.util.logging.config.file=/dev/null dev.kindling.spring.fleet.FleetBenchmark 2>&1 | grep -v -E "^(WARNING|SLF4J)|Unsafe"
+"$JAVA" --add-modules jdk.incubator.vector -Xmx6g -Druns="$RUNS" -Dstream="$STREAM" -cp "$CP" \
+  dev.kindling.spring.fleet.FleetBenchmark 2>&1 | grep -E "^(RESULT|WordNet)|Exception|Error:"

@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 public final class FleetBenchmark {
 
     private static final String ROOT = "net/sf/extjwnl/data/wordnet/wn31/";
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(15);
 
     private FleetBenchmark() {
     }
@@ -128,7 +129,11 @@ public final class FleetBenchmark {
             double exBytes = bytes[0] / (double) stream.size(), upBytes = bytes[1] / (double) stream.size();
             // Wire: each example is produced once and fetched by the trainer; each update produced once and fetched by 3 replicas.
             double wire = 2 * exBytes + 4 * upBytes;
-            Thread.sleep(2500);   // a checkpoint interval: the fresh replica starts from a recent checkpoint
+            if (order.size() != stream.size()) {
+                throw new AssertionError("the examples topic holds " + order.size() + " records, " + stream.size() + " were sent");
+            }
+            // The trainer's next checkpoint holds the whole stream: the fresh replica starts from it.
+            Thread.sleep(CHECKPOINT_INTERVAL.toMillis() + 3000);
             long f0 = System.nanoTime();
             // An empty data directory and the base model file its image ships: it loads the newest fleet checkpoint instead.
             replicas.add(engine(kafka, prefix, "fresh", dir.resolve("fresh"), model));
@@ -167,7 +172,9 @@ public final class FleetBenchmark {
     }
 
     private static ServingEngine engine(String kafka, String prefix, String id, Path data, Path model) throws Exception {
-        KafkaFleetSettings s = new KafkaFleetSettings(kafka, prefix, id, 1, 1, Duration.ofSeconds(10), Duration.ofSeconds(2), 512 * 1024, 16,
+        // Checkpoints every 15 s: the stream (a few seconds) is read back whole before a trim could remove any of it
+        // (a trim removes only what the previous checkpoint holds, and the first holds nothing).
+        KafkaFleetSettings s = new KafkaFleetSettings(kafka, prefix, id, 1, 1, Duration.ofSeconds(10), CHECKPOINT_INTERVAL, 512 * 1024, 16,
                 Duration.ofMillis(20), Duration.ofSeconds(6), data, java.util.Map.of());
         return ServingEngine.builder().dataDirectory(data).model(ModelSettings.builder(FleetTestSupport.MODEL).checkpoint(model).build())
                 .fineTuning(settings()).fleet(new KafkaFleetLogFactory(s), Duration.ofMinutes(2)).start();

@@ -51,8 +51,8 @@ public final class FleetReplicaChild {
         }
         Thread stopper = Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (!"stop".equals(in.readLine())) {
-                    Thread.onSpinWait();
+                for (String line = in.readLine(); line != null && !line.equals("stop"); line = in.readLine()) {
+                    // wait for "stop" (or the test's end of input)
                 }
             } catch (java.io.IOException ignored) {
                 // the test went away: stop feeding
