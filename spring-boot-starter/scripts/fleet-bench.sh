@@ -14,4 +14,4 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 CP="spring-boot-starter/target/test-classes:spring-boot-starter/target/classes:sdk-core/target/test-classes:sdk-core/target/classes"
 CP="$CP:$(cat spring-boot-starter/target/fleet-bench.cp):$(cat sample-service/target/fleet-bench.cp)"
 "$JAVA" --add-modules jdk.incubator.vector -Xmx6g -Druns="$RUNS" -Dstream="$STREAM" -cp "$CP" \
-  dev.kindling.spring.fleet.FleetBenchmark 2>&1 | grep -E "^(RESULT|WordNet)|Exception|Error:"
+  dev.kindling.spring.fleet.FleetBenchmark 2>&1 | grep -E "^(RESULT|WordNet)|^Exception in|^Caused by"
