@@ -78,6 +78,11 @@ final class FleetFollower implements Runnable {
 
     private void follow(KafkaConsumer<String, byte[]> c) throws Exception {
         TopicPartition state = topics.statePartition(), updates = topics.updatesPartition();
+        // The topics with the fleet's retention, before any client could have a broker create them with its defaults.
+        try (org.apache.kafka.clients.admin.Admin admin = clients.admin(view.replicaId + "-" + topics.base() + "-setup")) {
+            FleetTopicSetup.ensure(admin, topics, settings);
+            view.topicsReady = true;
+        }
         // 1. The state topic up to its end: the newest checkpoint and every job record.
         c.assign(List.of(state));
         c.seekToBeginning(List.of(state));

@@ -26,6 +26,8 @@ final class FleetView {
     volatile long nextUpdateOffset;
     volatile long updatesBehind = -1;
     volatile boolean trainer;
+    /** The model's topics were found or created with the fleet's settings (until then nothing is appended). */
+    volatile boolean topicsReady;
     volatile boolean reachable = true;
     volatile String problem;
 

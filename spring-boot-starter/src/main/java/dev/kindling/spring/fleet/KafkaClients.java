@@ -68,6 +68,7 @@ final class KafkaClients {
     KafkaConsumer<String, byte[]> consumer(String clientId, String groupId, int maxPollRecords) {
         Map<String, Object> p = common(clientId);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);   // the fleet creates its topics with its own retention
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);

@@ -57,8 +57,25 @@ public final class KafkaFleetLog implements FleetLog {
         return topics;
     }
 
+    /** Appends only to topics made with the fleet's retention (a broker might otherwise create them with its defaults). */
+    private void ensureTopics() {
+        if (view.topicsReady) {
+            return;
+        }
+        try (Admin admin = clients.admin(settings.replicaId() + "-" + topics.base() + "-setup")) {
+            FleetTopicSetup.ensure(admin, topics, settings);
+            view.topicsReady = true;
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw unavailable("that the fleet's topics exist", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("that the fleet's topics exist", e);
+        }
+    }
+
     @Override
     public long append(byte[] record) {
+        ensureTopics();
         try {
             RecordMetadata m = producer.send(new ProducerRecord<>(topics.examples(), 0, null, record))
                     .get(settings.ackTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -74,6 +91,7 @@ public final class KafkaFleetLog implements FleetLog {
 
     @Override
     public synchronized void appendJob(String jobId, byte[] jobRecord, List<byte[]> records) {
+        ensureTopics();
         try {
             if (jobProducer == null) {
                 jobProducer = clients.transactionalProducer("kindling-" + topics.base() + "-jobs-" + settings.replicaId());
@@ -144,8 +162,9 @@ public final class KafkaFleetLog implements FleetLog {
         this.replica = replica;
         try (Admin admin = clients.admin(settings.replicaId() + "-" + topics.base() + "-setup")) {
             FleetTopicSetup.ensure(admin, topics, settings);
+            view.topicsReady = true;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            // Unreachable now: the follower keeps trying; the topics must exist by then (or the cluster creates them).
+            // Unreachable now: the follower keeps trying, and creates them (as would the first append) once it reaches the cluster.
             view.unreachable("the fleet's topics could not be checked on " + settings.bootstrapServers() + ": " + e);
             log.log(System.Logger.Level.WARNING, "model " + model + ": " + view.problem);
         } catch (InterruptedException e) {
