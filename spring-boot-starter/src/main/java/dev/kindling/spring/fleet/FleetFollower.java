@@ -100,6 +100,18 @@ final class FleetFollower implements Runnable {
             from = cp.updatesOffset();
         }
         c.assign(List.of(state, updates));
+        long first = c.beginningOffsets(List.of(updates)).get(updates);
+        if (from < first) {
+            // The updates after the model's checkpoint were trimmed (a newer checkpoint holds them): take the newest.
+            FleetCheckpoint newest = view.newestCheckpoint;
+            if (newest == null || newest.updatesOffset() < first || newest.equals(restored)) {
+                throw new IllegalStateException("the updates after offset " + from + " are gone (the topic starts at " + first
+                        + ") and no newer fleet checkpoint holds them yet");
+            }
+            restore(c, newest);
+            c.assign(List.of(state, updates));
+            from = newest.updatesOffset();
+        }
         c.seek(updates, from);
         view.nextUpdateOffset = from;
         long updatesEnd = endOffset(c, updates);

@@ -205,6 +205,8 @@ final class FleetTrainer implements Runnable {
         long updatesOffset = view.nextUpdateOffset;
         Files.createDirectories(workDir);
         Path file = workDir.resolve("outgoing.bin");
+        // Taken before publishing: the follower may read the new one back from the state topic at any moment.
+        FleetCheckpoint previous = view.newestCheckpoint;
         FleetCheckpoint cp;
         try {
             cp = replica.checkpoint(file);
@@ -220,7 +222,6 @@ final class FleetTrainer implements Runnable {
         } finally {
             Files.deleteIfExists(file);
         }
-        FleetCheckpoint previous = view.newestCheckpoint;
         view.checkpointSeen(cp);
         view.checkpointsWritten.incrementAndGet();
         checkpointedVersion = cp.snapshot().version();

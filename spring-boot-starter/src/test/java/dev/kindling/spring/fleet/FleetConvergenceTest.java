@@ -85,29 +85,28 @@ class FleetConvergenceTest {
             awaitAll(replicas, replicas.get(2).model(FleetTestSupport.MODEL).appliedSequence());
             assertConverged(replicas, 130);
 
-            // A fifth of a large job, then a cancel from replica 1: replica 0 sees it cancelled, and the rest is passed over.
-            FineTuneJob big = replicas.get(0).startJob(FleetTestSupport.MODEL, lines(3000, "cooking", "garlic onion simmer"));
+            // A large job, cancelled from replica 1 as soon as it sees it: replica 0 sees it cancelled, the rest is passed over.
+            FineTuneJob big = replicas.get(0).startJob(FleetTestSupport.MODEL, lines(20_000, "cooking", "garlic onion simmer"));
             assertEquals(FineTuneJob.State.QUEUED, big.state());
+            long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (stateOf(replicas.get(1), big.id()) == null) {
-                Thread.onSpinWait();
+                assertTrue(System.nanoTime() < seen, "replica 1 sees the job");
+                Thread.sleep(5);
             }
             assertTrue(replicas.get(1).job(big.id()).cancel(), "cancelled from another replica");
             awaitJob(replicas.get(0), big.id(), FineTuneJob.State.CANCELLED);
-            // The job's last example is at the examples topic's end (its sequences follow the first job's commit marker).
-            long end = replicas.get(0).model(FleetTestSupport.MODEL).appliedSequence();
-            while (replicas.stream().noneMatch(r -> r.model(FleetTestSupport.MODEL).jobProgress(big.id()) >= 0
-                    && r.model(FleetTestSupport.MODEL).appliedSequence() >= 3131)) {
-                replicas.get(0).model(FleetTestSupport.MODEL).applied().await(end + 1, Duration.ofMillis(200));
-                end = replicas.get(0).model(FleetTestSupport.MODEL).appliedSequence();
-            }
-            awaitAll(replicas, 3131);
+            // Offsets 0-89 feedback, 90-129 the first job, 130 its commit marker, 131-20130 this job: its last is sequence 20131.
+            long last = 20_131;
+            awaitAll(replicas, last);
             ServedModel m0 = replicas.get(0).model(FleetTestSupport.MODEL);
-            assertTrue(m0.examplesApplied() < 3130, "the cancelled job's remaining examples were passed over: " + m0.examplesApplied());
+            long trained = m0.jobProgress(big.id()) + 1;
+            assertEquals(130 + trained, m0.examplesApplied(), "what the model holds of the job is a prefix, the rest passed over");
+            assertTrue(trained < 20_000, "the cancel passed over the job's remaining examples: " + trained);
             assertConverged(replicas, m0.examplesApplied());
 
             // A replica with an empty data directory starts from the fleet checkpoint and serves the current model.
             replicas.add(FleetTestSupport.replica(kafka, "fresh", dir.resolve("fresh"), model));
-            awaitAll(replicas, 3131);
+            awaitAll(replicas, last);
             assertConverged(replicas, m0.examplesApplied());
             assertEquals("skiing", replicas.get(3).classify(FleetTestSupport.MODEL, "powder slope lift chair", 1).labels().get(0).label());
         } finally {

@@ -103,6 +103,7 @@ final class FleetMember implements FleetReplica {
             }
             List<byte[]> out = new ArrayList<>();
             List<Pending> round = new ArrayList<>();
+            long skipThrough = -1;   // a run of a cancelled job's examples, passed over in one update
             for (LoggedRecord r : records) {
                 if (r.sequence() <= model.appliedSequence()) {
                     continue;   // held already
@@ -112,22 +113,32 @@ final class FleetMember implements FleetReplica {
                     logged = ExampleCodec.decodeLogged(r.payload());
                 } catch (IllegalStateException undecodable) {
                     trainRound(round, out);
+                    skipThrough = flushSkip(skipThrough, out);
                     out.add(setAside(r.sequence(), r.payload(), undecodable, Map.of()));
                     continue;
                 }
                 if (logged.position() != null && jobCancelled.test(logged.position().jobId())) {
                     trainRound(round, out);
-                    out.add(skip(r.sequence(), Map.of()));   // a cancelled job's examples are passed over, its progress stays
+                    skipThrough = r.sequence();   // a cancelled job's examples are passed over, its progress stays
                     continue;
                 }
+                skipThrough = flushSkip(skipThrough, out);
                 round.add(new Pending(r.sequence(), logged));
                 if (round.size() >= settings.batchSize()) {
                     trainRound(round, out);
                 }
             }
             trainRound(round, out);
+            flushSkip(skipThrough, out);
             return out;
         }
+    }
+
+    private long flushSkip(long skipThrough, List<byte[]> out) {
+        if (skipThrough > 0) {
+            out.add(skip(skipThrough, Map.of()));
+        }
+        return -1;
     }
 
     /** Trains a round; when the model refuses it, one example at a time, setting aside each one it refuses. */
