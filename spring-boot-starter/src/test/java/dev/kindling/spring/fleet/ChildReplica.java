@@ -76,11 +76,20 @@ final class ChildReplica {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Asks the child to submit its job (it prints the job's id once the fleet holds it). */
+    void submitJob() throws IOException {
+        tell("job");
+    }
+
+    private void tell(String command) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     /** Stops feeding; returns once the child says it stopped. */
     void stopFeeding() throws IOException, InterruptedException {
-        OutputStream in = process.getOutputStream();
-        in.write("stop\n".getBytes(StandardCharsets.UTF_8));
-        in.flush();
+        tell("stop");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!stopped && System.nanoTime() < end) {
             Thread.sleep(20);

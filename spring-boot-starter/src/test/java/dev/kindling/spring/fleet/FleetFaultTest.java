@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FleetFaultTest {
 
-    private static final int JOB = 6000;
+    private static final int JOB = 20_000;
 
     @TempDir
     Path dir;
@@ -37,41 +38,53 @@ class FleetFaultTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void everyAcknowledgedExampleIsAppliedOnceThroughKillsAndABrokerRestart() throws Exception {
         Path model = TestModels.trainedFile(dir, TrainingArgs.Loss.HSM);
-        Path log = dir.resolve("replicas.log");
+        // Kept after the test (the replicas' and the broker's logs), for a failure to be read.
+        Path log = Files.createDirectories(Path.of("target", "fleet-fault")).resolve("replicas-" + System.currentTimeMillis() + ".log");
         // No checkpoint after the first: the examples topic keeps every record, so the test can count them.
         long checkpointMillis = 3_600_000;
         List<ChildReplica> all = new ArrayList<>();
         try (BrokerProcess broker = new BrokerProcess(dir.resolve("broker"))) {
             broker.start();
             String kafka = broker.bootstrap();
-            ChildReplica r0 = child(all, kafka, "r0", 0, model, log, checkpointMillis);
-            await(() -> r0.trainer(), "r0 trains (it joined first)");
-            ChildReplica r1 = child(all, kafka, "r1", JOB, model, log, checkpointMillis);
-            ChildReplica r2 = child(all, kafka, "r2", 0, model, log, checkpointMillis);
-            await(() -> acks(all) >= 150, "150 acknowledgements");
+            List<ChildReplica> live = new ArrayList<>();
+            live.add(child(all, kafka, "r0", 0, model, log, checkpointMillis));
+            await(() -> live.getFirst().trainer(), "r0 trains (it is alone)");
+            ChildReplica withJob = child(all, kafka, "r1", JOB, model, log, checkpointMillis);
+            live.add(withJob);
+            live.add(child(all, kafka, "r2", 0, model, log, checkpointMillis));
+            await(() -> acks(all) >= 150 && trainerOf(live) != null, "150 acknowledgements");
 
             // 1. A follower killed mid-stream, restarted on its data directory.
-            r2.kill();
-            ChildReplica r2b = child(all, kafka, "r2", 0, model, log, checkpointMillis);
-            await(() -> r2b.acks.size() >= 20, "the restarted follower takes feedback");
+            ChildReplica follower = live.stream().filter(c -> !c.trainer() && c != withJob).findFirst().orElseThrow();
+            follower.kill();
+            live.remove(follower);
+            ChildReplica restarted = child(all, kafka, follower.id, 0, model, log, checkpointMillis);
+            live.add(restarted);
+            await(() -> restarted.acks.size() >= 20, "the restarted follower takes feedback");
 
             // 2. The trainer killed mid-job; another replica takes over and finishes the job.
-            await(() -> r1.jobId() != null && r0.state().examplesApplied() > 1000, "the job is under way");
-            ChildReplica.State atKill = r0.state();
-            r0.kill();
-            assertTrue(atKill.examplesApplied() < JOB, "killed mid-job: it had applied " + atKill.examplesApplied());
-            await(() -> r1.trainer() || r2b.trainer(), "another replica trains");
-            ChildReplica r0b = child(all, kafka, "r0", 0, model, log, checkpointMillis);
+            long beforeJob = withJob.state().examplesApplied();
+            withJob.submitJob();
+            await(() -> withJob.jobId() != null && trainerOf(live) != null && trainerOf(live).state().examplesApplied() > beforeJob + 1000,
+                    "the job is under way");
+            ChildReplica trainer = trainerOf(live);
+            ChildReplica.State atKill = trainer.state();
+            trainer.kill();
+            live.remove(trainer);
+            assertTrue(atKill.examplesApplied() < beforeJob + JOB, "killed mid-job: it had applied " + atKill.examplesApplied() + ", "
+                    + beforeJob + " before the job");
+            await(() -> trainerOf(live) != null, "another replica trains");
+            ChildReplica trainerBack = child(all, kafka, trainer.id, 0, model, log, checkpointMillis);
+            live.add(trainerBack);
 
             // 3. The broker killed and restarted mid-stream.
-            await(() -> r0b.acks.size() >= 20, "the restarted trainer takes feedback");
+            await(() -> trainerBack.acks.size() >= 20, "the restarted trainer takes feedback");
             broker.kill();
             int before = acks(all);
             Thread.sleep(1500);
             broker.start();
             await(() -> acks(all) >= before + 150, "feedback acknowledged again after the broker restart");
 
-            List<ChildReplica> live = List.of(r0b, r1, r2b);
             for (ChildReplica c : live) {
                 c.stopFeeding();
             }
@@ -105,6 +118,10 @@ class FleetFaultTest {
         ChildReplica c = new ChildReplica(kafka, id, dir.resolve("data-" + id), model, job, checkpointMillis, log);
         all.add(c);
         return c;
+    }
+
+    private static ChildReplica trainerOf(List<ChildReplica> live) {
+        return live.stream().filter(ChildReplica::trainer).findFirst().orElse(null);
     }
 
     private static int acks(List<ChildReplica> all) {

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 
 /**
  * A replica of the fault tests, in its own JVM so that it can be killed with SIGKILL: {@code <bootstrap> <replica id>
- * <data dir> <model file> <job examples> <checkpoint interval ms>}. It submits a job of that many examples when asked for one, then sends
+ * <data dir> <model file> <job examples> <checkpoint interval ms>}. It sends
  * feedback from one thread ({@code ACK <sequence>} after each acknowledgement, {@code FAIL} after a 503) until its
- * standard input says {@code stop}, and prints its model's state every 100 ms: {@code STATE <applied sequence>
+ * standard input says {@code stop} (and submits a job of that many examples when it says {@code job}), and prints its model's state every 100 ms: {@code STATE <applied sequence>
  * <examples applied> <version> <digest> <trainer|follower> <problem>}.
  */
 public final class FleetReplicaChild {
@@ -42,20 +42,15 @@ public final class FleetReplicaChild {
                 }
             }
         });
-        if (jobExamples > 0) {
-            StringBuilder lines = new StringBuilder();
-            for (int i = 0; i < jobExamples; i++) {
-                lines.append("__label__skiing powder piste lift ").append(id).append(' ').append(i).append('\n');
-            }
-            print("JOB " + engine.startJob(FleetTestSupport.MODEL, new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8))).id());
-        }
         Thread stopper = Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null && !line.equals("stop"); line = in.readLine()) {
-                    // wait for "stop" (or the test's end of input)
+                    if (line.equals("job")) {
+                        submitJob(engine, id, jobExamples);
+                    }
                 }
-            } catch (java.io.IOException ignored) {
-                // the test went away: stop feeding
+            } catch (Exception e) {
+                e.printStackTrace();   // the test went away, or the job could not be submitted: stop feeding
             }
         });
         for (int i = 0; stopper.isAlive(); i++) {
@@ -71,6 +66,25 @@ public final class FleetReplicaChild {
         }
         print("STOPPED");
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** Submits a job of {@code n} examples, retrying while the cluster answers 503 (as a client would). */
+    private static void submitJob(ServingEngine engine, String id, int n) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            lines.append("__label__skiing powder piste lift ").append(id).append(' ').append(i).append('\n');
+        }
+        byte[] job = lines.toString().getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                print("JOB " + engine.startJob(FleetTestSupport.MODEL, new ByteArrayInputStream(job)).id());
+                return;
+            } catch (UpdateLogUnavailableException e) {
+                // The first transaction of a new cluster may take longer than the acknowledgement timeout.
+                System.err.println(id + ": job attempt " + attempt + " refused: " + e.getMessage());
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static synchronized void print(String line) {
