@@ -38,7 +38,7 @@ class FleetFaultTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void everyAcknowledgedExampleIsAppliedOnceThroughKillsAndABrokerRestart() throws Exception {
         Path model = TestModels.trainedFile(dir, TrainingArgs.Loss.HSM);
-        // Kept after the test (the replicas' and the broker's logs), for a failure to be read.
+        // Kept after the test (the replicas' logs), for a failure to be read.
         Path log = Files.createDirectories(Path.of("target", "fleet-fault")).resolve("replicas-" + System.currentTimeMillis() + ".log");
         // No checkpoint after the first: the examples topic keeps every record, so the test can count them.
         long checkpointMillis = 3_600_000;
