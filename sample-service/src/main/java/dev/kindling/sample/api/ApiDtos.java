@@ -3,6 +3,8 @@ package dev.kindling.sample.api;
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.model.ModelProvenance;
 
+import dev.kindling.core.serving.log.FleetStatus;
+
 import java.util.List;
 
 /** Request and response bodies of the REST API. */
@@ -31,8 +33,10 @@ final class ApiDtos {
     record FeedbackResponse(String model, long sequence, String status) {
     }
 
+    /** {@code digest}: the parameters' checksum at {@code digestVersion}; {@code fleet}: this replica's place in a fleet, or null. */
     record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
-                     boolean fineTuning, List<String> devices, Provenance provenance) {
+                     boolean fineTuning, List<String> devices, Provenance provenance, long digestVersion, String digest,
+                     FleetStatus fleet) {
     }
 
     /** What a model was loaded from: a configured file or a fine-tuned checkpoint, with SHA-256 hashes. */

@@ -10,6 +10,10 @@ import dev.kindling.spring.classifier.FeedbackReceipt;
 import dev.kindling.spring.classifier.ModelInfo;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardedDevice;
+import dev.kindling.core.serving.ServingEngine;
+import dev.kindling.core.serving.log.FleetStatus;
+import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.model.VersionDigest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -41,10 +45,12 @@ public class ModelsController {
 
     private final Classifiers classifiers;
     private final DeviceRouter devices;
+    private final ServingEngine engine;
 
-    public ModelsController(Classifiers classifiers, DeviceRouter devices) {
+    public ModelsController(Classifiers classifiers, DeviceRouter devices, ServingEngine engine) {
         this.classifiers = classifiers;
         this.devices = devices;
+        this.engine = engine;
     }
 
     @GetMapping
@@ -55,8 +61,13 @@ public class ModelsController {
             // The devices that serve this model, with their breaker states: its accelerator replicas, then the CPU.
             List<String> devs = devices.guardedDevices().stream().filter(g -> m.devices().contains(g.device().device().toString()))
                     .map(ModelsController::describe).toList();
+            // The parameter digest of the version served, and the fleet's view where replicas learn as one.
+            ServedModel served = engine.model(m.name());
+            VersionDigest d = served.digest();
+            FleetStatus fleet = m.fineTuning() && engine.isFineTuning() && engine.fineTuning().tuner(m.name()).fleet() != null
+                    ? engine.fineTuning().tuner(m.name()).fleet().status() : null;
             out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labels(), m.labelPrefix(), m.kind(), m.examplesApplied(),
-                    m.fineTuning(), devs, ApiDtos.Provenance.of(m.provenance())));
+                    m.fineTuning(), devs, ApiDtos.Provenance.of(m.provenance()), d.version(), d.digest().combined(), fleet));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
 import dev.kindling.core.serving.log.UpdateLogFactory;
+import dev.kindling.core.serving.log.FleetLogFactory;
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.ModelInitializer;
@@ -158,6 +159,8 @@ public final class ServingEngine implements AutoCloseable {
         private final List<ModelInitializer> initializers = new ArrayList<>();
         private FineTuningSettings fineTuning = FineTuningSettings.defaults();
         private UpdateLogFactory updateLogs;
+        private FleetLogFactory fleetLogs;
+        private Duration fleetCatchUp = Duration.ofSeconds(30);
         private InferenceRouter router;
         private Function<ServedModel, RowCache> rowCaches;
         private ModelFineTuner.Listener updateListener;
@@ -196,6 +199,17 @@ public final class ServingEngine implements AutoCloseable {
         /** Where accepted examples are logged: the local write-ahead log by default, a distributed log for fleets. */
         public Builder updateLogs(UpdateLogFactory factory) {
             this.updateLogs = factory;
+            return this;
+        }
+
+        /**
+         * Makes every fine-tuned model one replica of a fleet that learns as one model through {@code logs} (e.g. Kafka):
+         * {@link #start()} waits up to {@code catchUp} for each model to hold the fleet's current model (it serves what it
+         * has meanwhile). Fleet models must be {@code -loss hsm} or {@code softmax} (they ship what they learn as deltas).
+         */
+        public Builder fleet(FleetLogFactory logs, Duration catchUp) {
+            this.fleetLogs = logs;
+            this.fleetCatchUp = Objects.requireNonNull(catchUp, "catchUp");
             return this;
         }
 
@@ -244,7 +258,7 @@ public final class ServingEngine implements AutoCloseable {
                 if (fineTuning != null) {
                     UpdateLogFactory logs = updateLogs != null ? updateLogs
                             : UpdateLogFactory.local(fineTuning.walSegmentBytes(), fineTuning::approvedTruncation);
-                    ft = new FineTuningService(registry, fineTuning, logs, updateListener, limits);
+                    ft = new FineTuningService(registry, fineTuning, logs, fleetLogs, fleetCatchUp, updateListener, limits);
                 }
                 return new ServingEngine(registry, ft, r, new ClassificationService(registry, r, limits, classificationObserver), router == null);
             } catch (IOException | RuntimeException e) {

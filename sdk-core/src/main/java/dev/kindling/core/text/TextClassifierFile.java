@@ -103,7 +103,8 @@ final class TextClassifierFile {
         });
     }
 
-    private static Map<String, Tensor> tensors(TextClassifier model) {
+    /** The tables a model file holds, by their names in it (also what {@link ModelDigest} covers). */
+    static Map<String, Tensor> tensors(TextClassifier model) {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("input", model.inputTable());
         switch (model.output()) {

@@ -26,6 +26,16 @@ public class FineTuningProperties {
     private boolean enabled = true;
 
     /**
+     * Where accepted examples are logged: {@code local} (a write-ahead log per model in {@code directory}) or
+     * {@code kafka} (replicas that share {@code spring.kafka.bootstrap-servers} learn as one fleet; see
+     * {@code kindling.fleet.*}).
+     */
+    private UpdateLogKind log = UpdateLogKind.LOCAL;
+
+    /** Where accepted examples are logged. */
+    public enum UpdateLogKind { LOCAL, KAFKA }
+
+    /**
      * Where write-ahead logs, checkpoints and jobs live (one sub-directory per model), locked by one process at a time.
      * kindling-spring-boot-test points it at a temporary directory in tests.
      */
@@ -85,6 +95,14 @@ public class FineTuningProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public UpdateLogKind getLog() {
+        return log;
+    }
+
+    public void setLog(UpdateLogKind log) {
+        this.log = log;
     }
 
     public Path getDirectory() {

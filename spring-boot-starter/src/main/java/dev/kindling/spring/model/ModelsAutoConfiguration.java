@@ -13,6 +13,7 @@ import dev.kindling.spring.embedding.EmbeddingCacheAutoConfiguration;
 import dev.kindling.spring.embedding.EmbeddingCaches;
 import dev.kindling.spring.finetune.FineTuningProperties;
 import dev.kindling.spring.observability.CpuKernelSet;
+import dev.kindling.spring.fleet.FleetMembership;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,7 +54,8 @@ public class ModelsAutoConfiguration {
                                             Environment environment, ObjectProvider<ModelInitializer> initializers,
                                             ObjectProvider<EmbeddingCaches> caches, ObjectProvider<ModelFineTuner.Listener> updateListener,
                                             ObjectProvider<ClassificationService.Observer> observer,
-                                            ObjectProvider<UpdateLogFactory> updateLogs) throws IOException {
+                                            ObjectProvider<UpdateLogFactory> updateLogs, ObjectProvider<FleetMembership> fleet)
+                throws IOException {
             CpuKernelSet.warnOnceIfScalar();
             Duration phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                     .orElse(SPRING_SHUTDOWN_PHASE_DEFAULT);
@@ -65,6 +67,7 @@ public class ModelsAutoConfiguration {
                     .updateListener(updateListener.getIfAvailable())
                     .classificationObserver(observer.getIfAvailable())
                     .updateLogs(updateLogs.getIfAvailable());   // another module's log (e.g. a distributed one); null: the local WAL
+            fleet.ifAvailable(f -> b.fleet(f.logs(), f.catchUp()));   // kindling.fine-tuning.log=kafka: replicas learn as one
             ModelFiles files = new ModelFiles(resources, fineTuning.getDirectory());
             properties.getModels().forEach((name, m) ->
                     b.model(m.toSettings(name, files.resolve(name, m.getCheckpoint()), fineTuning.isEnabled())));

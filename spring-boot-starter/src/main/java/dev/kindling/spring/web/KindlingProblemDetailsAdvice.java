@@ -8,6 +8,7 @@ import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.model.UnknownModelException;
 import dev.kindling.core.serving.routing.DeviceBusyException;
 import dev.kindling.core.serving.routing.NoDeviceAvailableException;
+import dev.kindling.core.serving.log.UpdateLogUnavailableException;
 import dev.kindling.core.serving.routing.RetryLaterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,13 @@ public class KindlingProblemDetailsAdvice {
     ResponseEntity<ProblemDetail> noDevice(NoDeviceAvailableException e) {
         log.warn("a classification could not be served on any device", e);
         return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.NO_DEVICE, "No device available", e, Duration.ofSeconds(5));
+    }
+
+    /** A fleet's log (Kafka) did not confirm the example: nothing was acknowledged; classification is unaffected. */
+    @ExceptionHandler(UpdateLogUnavailableException.class)
+    ResponseEntity<ProblemDetail> logUnavailable(UpdateLogUnavailableException e) {
+        log.warn("feedback refused: {}", e.getMessage());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.UPDATE_LOG_UNAVAILABLE, "Update log unavailable", e, e.retryAfter());
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String title, Exception e, Duration retryAfter) {

@@ -27,7 +27,7 @@ public final class FineTuneJob {
                          long badLineCount, String error, Instant createdAt, Instant finishedAt) {
     }
 
-    private final JobStore store;
+    private final JobRecordSink store;
     /** How many of this job's examples the model holds (they are applied in order, so that many from the start). */
     private final LongSupplier appliedInModel;
     /** The stored record; replaced (and stored first) on every change of state. */
@@ -42,7 +42,7 @@ public final class FineTuneJob {
     /** Completes with the final status when the job ends (also when fine-tuning stops it short of its end). */
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
 
-    FineTuneJob(JobRecord record, JobStore store, LongSupplier appliedInModel) {
+    FineTuneJob(JobRecord record, JobRecordSink store, LongSupplier appliedInModel) {
         this.record = record;
         this.store = store;
         this.appliedInModel = appliedInModel;

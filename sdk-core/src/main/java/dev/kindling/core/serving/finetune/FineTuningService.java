@@ -5,6 +5,8 @@ import dev.kindling.core.io.DataDirectoryLock;
 import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.log.UpdateLog;
 import dev.kindling.core.serving.log.UpdateLogFactory;
+import dev.kindling.core.serving.log.FleetLog;
+import dev.kindling.core.serving.log.FleetLogFactory;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.BadLine;
@@ -50,6 +52,8 @@ public final class FineTuningService implements AutoCloseable {
     private final Map<String, FineTuneJob> jobs = new ConcurrentHashMap<>();
     private final JobRunner jobRunner;
     private final RequestLimits limits;
+    /** Jobs of the models that learn in a fleet (null: none does). */
+    private final FleetJobs fleetJobs;
 
     /** {@link #FineTuningService(ModelRegistry, FineTuningSettings, UpdateLogFactory, ModelFineTuner.Listener)} with local logs. */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, ModelFineTuner.Listener listener) throws IOException {
@@ -65,6 +69,15 @@ public final class FineTuningService implements AutoCloseable {
      */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener,
                              RequestLimits limits) throws IOException {
+        this(models, settings, logs, null, Duration.ZERO, listener, limits);
+    }
+
+    /**
+     * As above; with {@code fleetLogs} (may be null) every fine-tuned model learns as one replica of a fleet through the
+     * log it opens instead of a local write-ahead log, waiting up to {@code catchUp} at start to hold the fleet's model.
+     */
+    public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, FleetLogFactory fleetLogs,
+                             Duration catchUp, ModelFineTuner.Listener listener, RequestLimits limits) throws IOException {
         this.models = models;
         this.limits = limits;
         this.settings = settings;
@@ -76,6 +89,17 @@ public final class FineTuningService implements AutoCloseable {
                     continue;
                 }
                 Path dir = models.dataDirectory(m.name());
+                if (fleetLogs != null) {
+                    FleetLog fleet = fleetLogs.open(m.name());
+                    try {
+                        tuners.put(m.name(), new ModelFineTuner(m, settings, fleet, new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name()), listener,
+                                job -> FleetJobs.cancelled(fleet, job), catchUp));
+                    } catch (RuntimeException e) {
+                        fleet.close();
+                        throw e;
+                    }
+                    continue;
+                }
                 UpdateLog wal = logs.open(m.name(), dir);
                 try {
                     PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
@@ -86,6 +110,7 @@ public final class FineTuningService implements AutoCloseable {
                 }
                 jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
             }
+            this.fleetJobs = fleetLogs != null ? new FleetJobs(tuners) : null;
             resumeJobs();
         } catch (IOException | RuntimeException e) {
             abandonStart(e);
@@ -114,6 +139,9 @@ public final class FineTuningService implements AutoCloseable {
         for (Map.Entry<String, ModelFineTuner> e : tuners.entrySet()) {
             ModelFineTuner tuner = e.getValue();
             JobStore store = jobStores.get(e.getKey());
+            if (store == null) {
+                continue;   // a fleet's jobs live in its log
+            }
             Set<String> active = new HashSet<>();
             for (JobRecord r : store.recover(e.getKey())) {
                 FineTuneJob job = newJob(r, tuner, store);
@@ -203,6 +231,9 @@ public final class FineTuningService implements AutoCloseable {
         }
         JobRecord record = JobRecord.accepted(JobIds.next(), tuner.model().name(), examples.size(),
                 bad.subList(0, Math.min(20, bad.size())), bad.size());
+        if (tuner.fleet() != null) {
+            return fleetJobs.start(tuner, record, examples);
+        }
         JobStore store = jobStores.get(tuner.model().name());
         store.create(record, examples);
         FineTuneJob job = newJob(record, tuner, store);
@@ -217,6 +248,9 @@ public final class FineTuningService implements AutoCloseable {
 
     public FineTuneJob job(String id) {
         FineTuneJob j = id == null ? null : jobs.get(id);
+        if (j == null && fleetJobs != null) {
+            j = fleetJobs.find(id);
+        }
         if (j == null) {
             throw new UnknownJobException(id);
         }

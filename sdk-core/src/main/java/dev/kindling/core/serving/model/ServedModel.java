@@ -4,6 +4,7 @@ import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.OnlineTrainer;
 import dev.kindling.core.text.ModelDelta;
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.text.StagedUpdate;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TextRules;
@@ -13,6 +14,7 @@ import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.serving.checkpoint.CheckpointStore;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -68,6 +70,8 @@ public final class ServedModel {
     /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
     private volatile Runnable afterStaging = () -> {
     };
+    /** The digest of the latest version asked for (computed lazily, once per version). */
+    private volatile VersionDigest digest;
 
     public ServedModel(String name, ModelSettings settings, TextClassifier classifier) {
         this.name = name;
@@ -424,6 +428,76 @@ public final class ServedModel {
                     swappedAtVersion);
         } finally {
             mutation.unlock();
+        }
+    }
+
+    /**
+     * The digest of the parameters in force and the version it belongs to; computed once per version (a pass over
+     * the tables, under the lock that excludes updates: classification goes on).
+     */
+    public VersionDigest digest() {
+        VersionDigest d = digest;
+        if (d != null && d.version() == version.get()) {
+            return d;
+        }
+        mutation.lock();
+        try {
+            d = digest;
+            if (d == null || d.version() != version.get()) {
+                d = new VersionDigest(version.get(), appliedSequence, ModelDigest.of(classifier));
+                digest = d;
+            }
+            return d;
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Writes the model to {@code file} with the counters, job progress and digest of the same instant (updates wait,
+     * classification goes on): a fleet checkpoint.
+     */
+    public ModelSnapshot writeSnapshot(Path file) throws IOException {
+        mutation.lock();
+        try {
+            classifier.save(file);
+            return new ModelSnapshot(appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress), digest().digest().combined());
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Replaces the model with {@code next} and its counters with {@code snapshot}'s, in one step readers are held off
+     * for: a replica taking a fleet checkpoint (joining, or repairing a divergence). Unlike {@link #swap} the version is
+     * the snapshot's, not a new one, so replicas that hold the same parameters report the same version.
+     */
+    public void resync(TextClassifier next, ModelSnapshot snapshot) {
+        mutation.lock();
+        try {
+            Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
+            for (Device d : replicas.keySet()) {
+                nextReplicas.put(d, ClassifierReplica.of(next, d));
+            }
+            lock.writeLock().lock();
+            try {
+                classifier = next;
+                replicas = Map.copyOf(nextReplicas);
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+                appliedSequence = snapshot.appliedSequence();
+                examplesApplied = snapshot.examplesApplied();
+                jobProgress.clear();
+                jobProgress.putAll(snapshot.jobProgress());
+                version.set(snapshot.version());
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            mutation.unlock();
+            applied.signal(appliedSequence);
         }
     }
 
