@@ -71,7 +71,7 @@ public class ModelsAutoConfiguration {
             initializers.orderedStream().forEach(b::initializer);
             EmbeddingCaches c = caches.getIfAvailable();
             if (c != null && c.enabled()) {
-                b.rowCaches(m -> c.forModel(m.name(), () -> m.classifier().inputTable()));
+                b.rowCaches(m -> c.forModel(m.name(), () -> m.servingClassifier().inputTable()));   // what classification reads
             }
             return b.start();
         }

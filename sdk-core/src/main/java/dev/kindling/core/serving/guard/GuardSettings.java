@@ -1,0 +1,48 @@
+package dev.kindling.core.serving.guard;
+
+/**
+ * A model's guardrails: which labels it may be taught, the validation gate in front of serving, how many versions are
+ * kept for rollback, and whether changes are audited.
+ *
+ * @param labels       the label policy
+ * @param gate         the validation gate
+ * @param versionsKept how many served versions are kept on disk (at least 1); the log is kept back to the oldest
+ * @param audit        whether feedback, jobs and rollbacks are written to the model's audit trail
+ */
+public record GuardSettings(LabelPolicySettings labels, GateSettings gate, int versionsKept, boolean audit) {
+
+    public GuardSettings {
+        if (labels == null || gate == null) {
+            throw new IllegalArgumentException("guardrails need a label policy and gate settings");
+        }
+        if (versionsKept < 1) {
+            throw new IllegalArgumentException("guardrails versions-kept must be at least 1, got " + versionsKept);
+        }
+    }
+
+    /** Everything on: the default label policy and gate, 5 versions kept, an audit trail. */
+    public static GuardSettings defaults() {
+        return new GuardSettings(LabelPolicySettings.defaults(), GateSettings.defaults(), 5, true);
+    }
+
+    /** No label rules, no gate, one version kept, no audit trail: close to Kindling before guardrails. */
+    public static GuardSettings minimal() {
+        return new GuardSettings(LabelPolicySettings.unrestricted(), GateSettings.off(), 1, false);
+    }
+
+    public GuardSettings withLabels(LabelPolicySettings v) {
+        return new GuardSettings(v, gate, versionsKept, audit);
+    }
+
+    public GuardSettings withGate(GateSettings v) {
+        return new GuardSettings(labels, v, versionsKept, audit);
+    }
+
+    public GuardSettings withVersionsKept(int v) {
+        return new GuardSettings(labels, gate, v, audit);
+    }
+
+    public GuardSettings withAudit(boolean v) {
+        return new GuardSettings(labels, gate, versionsKept, v);
+    }
+}
