@@ -78,11 +78,15 @@ public final class FileHeldOutSet implements HeldOutSet {
     }
 
     @Override
-    public void commitPending() {
+    public void promoted() {
     }
 
     @Override
-    public void discardPending() {
+    public void commit() {
+    }
+
+    @Override
+    public void discardUnpromoted() {
     }
 
     @Override

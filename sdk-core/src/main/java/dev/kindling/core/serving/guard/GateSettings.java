@@ -31,11 +31,11 @@ public record GateSettings(boolean enabled, Path heldOutFile, int reservoirSize,
     }
 
     /**
-     * The defaults: on, a reservoir of 1,000 promoted examples, judging from 100 on, at most 1,000 examples between
-     * judgements, a version may lose at most 0.05 precision at 1 and gain at most 1 nat of mean loss.
+     * The defaults: on, a reservoir of 1,000 served examples, judging from 100 on, at most 1,000 examples between
+     * judgements, a version may lose at most 0.05 precision at 1 and gain at most 0.25 nats of mean loss.
      */
     public static GateSettings defaults() {
-        return new GateSettings(true, null, 1000, 100, 1000, 0.05, 1.0);
+        return new GateSettings(true, null, 1000, 100, 1000, 0.05, 0.25);
     }
 
     public static GateSettings off() {

@@ -17,16 +17,22 @@ public interface HeldOutSet {
     /** Changes whenever the set does (a cached score of the served version is stale then). */
     long generation();
 
-    /** An example just trained; it may join the set once its round is promoted ({@link #commitPending}). */
+    /** An example just trained; it may join the set once its round is promoted ({@link #promoted}) and then kept ({@link #commit}). */
     void offer(HeldOutExample example);
 
-    /** The offered examples' rounds were promoted: they may join the set (and the set is stored). */
-    void commitPending() throws IOException;
+    /** Every example offered so far was promoted (served): it may join the set at the next {@link #commit}. */
+    void promoted();
 
-    /** The offered examples will not be served (a rollback discarded them): forget them. */
-    void discardPending();
+    /**
+     * A version was kept: promoted examples join the set (which is stored). The set changes only here, so that it stays the
+     * same between kept versions and a slow slide of small drops is measured against one reference.
+     */
+    void commit() throws IOException;
 
-    /** A rollback discarded what was logged after {@code sequence}: examples trained after it leave the set. */
+    /** Offered examples not promoted will not be served (a rollback replaced the model): forget them. */
+    void discardUnpromoted();
+
+    /** A rollback discarded what was logged after {@code sequence}: examples trained after it leave the set (and waiting ones). */
     void dropAfter(long sequence) throws IOException;
 
     /** Where the set comes from, for health and logs. */

@@ -197,7 +197,11 @@ public final class ModelGuard implements AutoCloseable {
         Judgement j = gate == null ? null : gate.lastJudgement();
         long served = model.servingVersion();
         HeldOutScore score = j != null && j.judged() && j.admitted() && j.candidateVersion() == served ? j.candidate() : null;
-        versions.keep(model, gate == null ? "served" : "promoted", score, clock.instant());
+        long before = versions.newest().map(KeptVersion::version).orElse(-1L);
+        KeptVersion kept = versions.keep(model, gate == null ? "served" : "promoted", score, clock.instant());
+        if (gate != null && kept.version() != before) {
+            gate.versionKept();
+        }
     }
 
     /** The log must be kept after this sequence, so that a rollback to the oldest kept version can replay what followed. */

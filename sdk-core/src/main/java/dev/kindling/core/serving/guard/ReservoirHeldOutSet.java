@@ -15,15 +15,22 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A held-out set sampled from promoted traffic: a uniform sample (Algorithm R) of every example whose round was served,
- * kept in {@code held-out-reservoir.txt}. The sampling decisions for a round are taken as it is trained and applied only
- * when it is promoted, so a held-back interval never enters the set it is judged on. The examples were also trained:
- * the gate measures whether a version forgets what earlier served versions were taught (what a flood of bad feedback
- * does), not how it generalizes; configure a file for that.
+ * A held-out set sampled from served traffic: a uniform sample (Algorithm R) of every example whose round was promoted,
+ * kept in {@code held-out-reservoir.txt}. The sampling decision for an example is taken when it is trained; it takes effect
+ * only once its round was promoted and then a version was kept, so a held-back interval never enters the set it is judged
+ * on, and the set stays the same between kept versions. The examples were also trained: the gate measures whether a version
+ * forgets what earlier served versions were taught (what a flood of bad feedback does), not how it generalizes; configure
+ * a file for that.
  */
 public final class ReservoirHeldOutSet implements HeldOutSet {
 
     private static final String HEADER = "kindling held-out reservoir v1";
+    /** A decision that leaves the example out (it still counts as seen). */
+    private static final int NOWHERE = -1;
+
+    /** Where an offered example goes: a slot of the set (an index at or past its end appends), or nowhere. */
+    private record Decision(HeldOutExample example, int slot) {
+    }
 
     private final Path file;
     private final int capacity;
@@ -31,10 +38,9 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
     private final List<HeldOutExample> kept = new ArrayList<>();
     private long seen;
     private long generation;
-    /** Decisions for trained rounds not promoted yet: appended examples, and slot replacements. */
-    private final List<HeldOutExample> pendingAppends = new ArrayList<>();
-    private final Map<Integer, HeldOutExample> pendingReplacements = new HashMap<>();
-    private long pendingSeen;
+    /** Decisions not committed yet, in the order the examples were trained; the first {@link #promotedDecisions} were served. */
+    private final List<Decision> pending = new ArrayList<>();
+    private int promotedDecisions;
 
     private ReservoirHeldOutSet(Path file, int capacity, long seed) {
         this.file = file;
@@ -87,46 +93,56 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
 
     @Override
     public synchronized void offer(HeldOutExample example) {
-        pendingSeen++;
-        long n = seen + pendingSeen;
-        if (kept.size() + pendingAppends.size() < capacity) {
-            pendingAppends.add(example);
+        long n = seen + pending.size() + 1;
+        long appends = pending.stream().filter(d -> d.slot() >= kept.size()).count();
+        if (kept.size() + appends < capacity) {
+            pending.add(new Decision(example, (int) (kept.size() + appends)));
             return;
         }
         long slot = random.nextLong(n);
-        if (slot < capacity) {
-            int s = (int) slot;
-            if (s >= kept.size()) {
-                pendingAppends.set(s - kept.size(), example);
-            } else {
-                pendingReplacements.put(s, example);
-            }
-        }
+        pending.add(new Decision(example, slot < capacity ? (int) slot : NOWHERE));
     }
 
     @Override
-    public synchronized void commitPending() throws IOException {
-        if (pendingSeen == 0) {
+    public synchronized void promoted() {
+        promotedDecisions = pending.size();
+    }
+
+    @Override
+    public synchronized void commit() throws IOException {
+        if (promotedDecisions == 0) {
             return;
         }
-        pendingReplacements.forEach(kept::set);
-        kept.addAll(pendingAppends);
-        seen += pendingSeen;
-        discardPending();
+        for (Decision d : pending.subList(0, promotedDecisions)) {
+            if (d.slot() == NOWHERE) {
+                continue;
+            }
+            if (d.slot() < kept.size()) {
+                kept.set(d.slot(), d.example());
+            } else {
+                kept.add(d.example());
+            }
+        }
+        seen += promotedDecisions;
+        pending.subList(0, promotedDecisions).clear();
+        // Appends still waiting were numbered after the examples just added: they stay appends.
+        promotedDecisions = 0;
         generation++;
         store();
     }
 
     @Override
-    public synchronized void discardPending() {
-        pendingAppends.clear();
-        pendingReplacements.clear();
-        pendingSeen = 0;
+    public synchronized void discardUnpromoted() {
+        pending.subList(promotedDecisions, pending.size()).clear();
     }
 
     @Override
     public synchronized void dropAfter(long sequence) throws IOException {
+        discardUnpromoted();
+        pending.removeIf(d -> d.example().sequence() > sequence);
+        promotedDecisions = pending.size();
         if (kept.removeIf(h -> h.sequence() > sequence)) {
+            // Slots decided against the old layout may now lie past its end: they append instead.
             generation++;
             store();
         }
@@ -134,9 +150,8 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
 
     @Override
     public synchronized String describe() {
-        return "reservoir of promoted examples (" + kept.size() + " of at most " + capacity + ", sampled from " + seen + ")";
+        return "reservoir of served examples (" + kept.size() + " of at most " + capacity + ", sampled from " + seen + ")";
     }
-
     private void store() throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n').append("seen=").append(seen).append('\n');
         for (HeldOutExample h : kept) {

@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides which learned versions of a model are served. Every new version is scored on the held-out set (precision at 1
- * and mean loss) against the version served, before it is promoted; one that loses more precision or gains more loss than
- * {@link GateSettings} allow is not promoted: the last good version stays served, the gate raises a {@link GateEvent}
- * (health shows a warning) and judges every later version against it until one is within bounds again or a rollback
- * resets the learned copy. Runs on the model's training thread (between rounds), so the learned copy is not changing
- * while it is scored.
+ * and mean loss) before it is promoted, against the version served and against the reference: the version that was served
+ * when the held-out set last changed (a reservoir changes when a version is kept, a file never: then the reference is the
+ * version served at start). One that loses more precision or gains more loss than {@link GateSettings} allow relative to
+ * either is not promoted: the last good version stays served, the gate raises a {@link GateEvent} (health shows a warning)
+ * and judges every later version the same way until one is within bounds again or a rollback resets the model. Comparing
+ * with the reference too keeps a flood from passing as many small steps. Runs on the model's training thread (between
+ * rounds), so the learned copy is not changing while it is scored.
  */
 public final class ValidationGate {
 
@@ -39,6 +41,10 @@ public final class ValidationGate {
     private HeldOutScore servedScore;
     private long scoredVersion = -1;
     private long scoredGeneration = -1;
+    /** The reference: the score of the version served when the held-out set of {@link #referenceGeneration} came into force. */
+    private HeldOutScore reference;
+    private long referenceVersion = -1;
+    private long referenceGeneration = -1;
 
     public ValidationGate(String model, GateSettings settings, HeldOutSet heldOut, GateListener listener, InstantSource clock) {
         this.model = model;
@@ -74,7 +80,7 @@ public final class ValidationGate {
         switch (p.outcome()) {
             case PROMOTED -> {
                 promotions.incrementAndGet();
-                commitHeldOut();
+                heldOut.promoted();
                 if (held) {
                     held = false;
                     heldSince = null;
@@ -89,14 +95,15 @@ public final class ValidationGate {
                     raise(GateEvent.Kind.HELD, last, last.reason());
                 }
             }
-            case NOTHING_PENDING -> commitHeldOut();   // rounds that trained nothing (set aside): their examples may count
+            case NOTHING_PENDING -> heldOut.promoted();   // rounds that trained nothing (set aside): nothing to hold back
         }
         return p;
     }
 
-    private void commitHeldOut() {
+    /** A version was kept: examples of promoted rounds join a reservoir now (the held-out set changes, and so the reference). */
+    public void versionKept() {
         try {
-            heldOut.commitPending();
+            heldOut.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("model '" + model + "': could not store the held-out reservoir: " + e.getMessage(), e);
         }
@@ -107,11 +114,12 @@ public final class ValidationGate {
      * rollback discarded leave the reservoir.
      */
     public void rolledBack(long servedVersion, long discardedAfter, boolean discarded) throws IOException {
-        heldOut.discardPending();
+        heldOut.discardUnpromoted();
         if (discarded) {
             heldOut.dropAfter(discardedAfter);
         }
         scoredVersion = -1;
+        referenceGeneration = -1;   // the restored version is the new reference
         sinceJudged = 0;
         if (held) {
             held = false;
@@ -121,6 +129,7 @@ public final class ValidationGate {
     }
 
     private boolean admits(TextClassifier candidate, long candidateVersion, TextClassifier served, long servedVersion) {
+        long generation = heldOut.generation();   // read first: a set newer than its generation is only scored again
         List<HeldOutExample> set = heldOut.examples();
         Instant now = clock.instant();
         if (set.size() < settings.minHeldOut()) {
@@ -128,25 +137,36 @@ public final class ValidationGate {
                     + set.size() + " examples, fewer than the " + settings.minHeldOut() + " needed (min-held-out)");
             return true;
         }
-        if (servedScore == null || scoredVersion != servedVersion || scoredGeneration != heldOut.generation()) {
+        if (servedScore == null || scoredVersion != servedVersion || scoredGeneration != generation) {
             servedScore = HeldOutScorer.score(served, set);
             scoredVersion = servedVersion;
-            scoredGeneration = heldOut.generation();
+            scoredGeneration = generation;
+        }
+        if (reference == null || referenceGeneration != generation) {
+            reference = servedScore;
+            referenceVersion = servedVersion;
+            referenceGeneration = generation;
         }
         HeldOutScore cand = HeldOutScorer.score(candidate, set);
-        double drop = servedScore.precisionAt1() - cand.precisionAt1();
-        double rise = Double.isNaN(cand.loss()) || Double.isNaN(servedScore.loss()) ? 0 : cand.loss() - servedScore.loss();
+        boolean refPrecision = reference.precisionAt1() > servedScore.precisionAt1();
+        HeldOutScore p1From = refPrecision ? reference : servedScore;
+        long p1Version = refPrecision ? referenceVersion : servedVersion;
+        boolean refLoss = !Double.isNaN(reference.loss()) && (Double.isNaN(servedScore.loss()) || reference.loss() < servedScore.loss());
+        HeldOutScore lossFrom = refLoss ? reference : servedScore;
+        long lossVersion = refLoss ? referenceVersion : servedVersion;
+        double drop = p1From.precisionAt1() - cand.precisionAt1();
+        double rise = Double.isNaN(cand.loss()) || Double.isNaN(lossFrom.loss()) ? 0 : cand.loss() - lossFrom.loss();
         String reason;
         boolean ok;
         if (drop > settings.maxPrecisionDrop() + 1e-12) {
             ok = false;
             reason = String.format(Locale.ROOT, "held-out precision at 1 fell from %.4f (version %d) to %.4f (version %d), by more than"
-                    + " the %.4f allowed (max-precision-drop)", servedScore.precisionAt1(), servedVersion, cand.precisionAt1(), candidateVersion,
+                    + " the %.4f allowed (max-precision-drop)", p1From.precisionAt1(), p1Version, cand.precisionAt1(), candidateVersion,
                     settings.maxPrecisionDrop());
         } else if (rise > settings.maxLossIncrease() + 1e-12) {
             ok = false;
             reason = String.format(Locale.ROOT, "held-out loss rose from %.4f (version %d) to %.4f (version %d), by more than the %.4f"
-                    + " allowed (max-loss-increase)", servedScore.loss(), servedVersion, cand.loss(), candidateVersion, settings.maxLossIncrease());
+                    + " allowed (max-loss-increase)", lossFrom.loss(), lossVersion, cand.loss(), candidateVersion, settings.maxLossIncrease());
         } else {
             ok = true;
             reason = String.format(Locale.ROOT, "held-out precision at 1 %.4f -> %.4f, loss %.4f -> %.4f over %d examples",
