@@ -121,4 +121,31 @@ class FloodOfNewLabelsTest {
             assertThat(after.labels().getFirst().label()).isEqualTo("edible_fruit");
         }
     }
+
+    /** The other measurement: ten requests carrying 10,000 labels each added 100,000 labels in half a second. */
+    @Test
+    void requestsAndJobsCarryingThousandsOfNewLabelsAreRefusedWhole() throws Exception {
+        Path file = FruitModel.train(dir);
+        try (ServingEngine engine = start(dir.resolve("data"), file, FineTuningSettings.defaults(), null)) {
+            int labelsBefore = engine.model(MODEL).labelCount();
+            List<String> many = new ArrayList<>();
+            StringBuilder job = new StringBuilder();
+            for (int i = 0; i < 10_000; i++) {
+                many.add("bulk_" + i);
+                job.append("__label__bulk_").append(i).append(" a sweet red fruit\n");
+            }
+            for (int i = 0; i < 10; i++) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.feedback(MODEL, new LabelledExample("a sweet red fruit", many)))
+                        .isInstanceOfSatisfying(LabelRefusedException.class, e -> assertThat(e.rule()).isEqualTo(LabelRule.NEW_LABELS_PER_HOUR))
+                        .hasMessageContaining("more than the cap in one request");
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.startJob(MODEL,
+                            new java.io.ByteArrayInputStream(job.toString().getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOfSatisfying(LabelRefusedException.class, e -> assertThat(e.label()).isNull())
+                    .hasMessageContaining("the job brings 10000 new labels");
+            assertThat(engine.model(MODEL).labelCount()).isEqualTo(labelsBefore);
+            assertThat(engine.fineTuning().tuner(MODEL).acknowledged()).as("nothing was logged").isZero();
+            assertThat(engine.guard(MODEL).labels().newLabelsLastHour()).isZero();
+        }
+    }
 }
