@@ -16,6 +16,10 @@ public final class ProblemTypes {
     public static final URI FINE_TUNING_BUSY = of("fine-tuning-busy");
     public static final URI DEVICES_BUSY = of("devices-busy");
     public static final URI NO_DEVICE = of("no-device");
+    /** A label policy refused feedback or a job; the problem's {@code rule} property names the rule. */
+    public static final URI LABEL_REFUSED = of("label-refused");
+    public static final URI UNKNOWN_VERSION = of("unknown-version");
+    public static final URI ROLLBACK_REFUSED = of("rollback-refused");
 
     private ProblemTypes() {
     }

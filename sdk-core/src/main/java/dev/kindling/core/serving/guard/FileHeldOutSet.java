@@ -26,6 +26,10 @@ public final class FileHeldOutSet implements HeldOutSet {
 
     /** Reads {@code file}; bad lines are skipped with a warning, a file without a usable line is an error. */
     public static FileHeldOutSet read(String model, Path file, String labelPrefix) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("the held-out file " + file + " of model '" + model + "' does not exist; expected a fastText-format file"
+                    + " such as '" + labelPrefix + "label some text' lines (or no held-out file: a reservoir of served feedback)");
+        }
         LabelledLines.Result parsed;
         try (InputStream in = Files.newInputStream(file)) {
             parsed = LabelledLines.read(in, labelPrefix);
