@@ -10,6 +10,7 @@ import dev.kindling.core.serving.guard.AuditQuery;
 import dev.kindling.core.serving.guard.AuditRecord;
 import dev.kindling.core.serving.guard.GateListener;
 import dev.kindling.core.serving.guard.KeptVersion;
+import dev.kindling.core.serving.guard.LabelAdmission;
 import dev.kindling.core.serving.guard.LogAfterRollback;
 import dev.kindling.core.serving.guard.ModelGuard;
 import dev.kindling.core.serving.guard.RequestOrigin;
@@ -98,12 +99,28 @@ public final class ServingEngine implements AutoCloseable {
      * @throws dev.kindling.core.serving.finetune.FineTuningBusyException when the model's queue is full (retry later)
      */
     public Acknowledgement feedback(String model, LabelledExample example, RequestOrigin origin) {
+        return feedback(model, example, origin, null);
+    }
+
+    /**
+     * Checks {@code example} against {@code model}'s label policy now, in the caller's thread, for a feedback that is appended
+     * on another thread ({@link #feedback(String, LabelledExample, RequestOrigin, LabelAdmission)}): a refusal is the
+     * caller's error at once. Null when the model has no guardrails.
+     *
+     * @throws dev.kindling.core.serving.guard.LabelRefusedException when the label policy refuses a label
+     */
+    public LabelAdmission admitFeedback(String model, LabelledExample example) {
+        return learning(model, "does not accept feedback").admit(model, example);
+    }
+
+    /** {@link #feedback(String, LabelledExample, RequestOrigin)} of an example {@link #admitFeedback admitted} already (null: admit it now). */
+    public Acknowledgement feedback(String model, LabelledExample example, RequestOrigin origin, LabelAdmission admitted) {
         if (fineTuning == null) {
             models.get(model);   // an unknown model is reported as such
             throw new FineTuningDisabledException("model '" + model + "' does not accept feedback: this serving engine was built without"
                     + " fine-tuning");
         }
-        long seq = fineTuning.submit(model, example, origin);
+        long seq = fineTuning.submit(model, example, origin, admitted);
         ModelFineTuner tuner = fineTuning().tuner(model);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }

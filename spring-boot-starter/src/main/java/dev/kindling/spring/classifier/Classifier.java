@@ -55,8 +55,8 @@ public interface Classifier {
 
     /**
      * {@link #feedback(String, Collection)} on behalf of {@code origin} (who and from where, for the model's audit trail). The
-     * model's label policy may refuse a label: the future then fails with a
-     * {@link dev.kindling.core.serving.guard.LabelRefusedException} naming the rule, and nothing is logged.
+     * model's label policy is checked here: a refused label throws a {@link dev.kindling.core.serving.guard.LabelRefusedException}
+     * naming the rule, and nothing is logged.
      */
     CompletableFuture<FeedbackReceipt> feedback(String text, Collection<String> labels, RequestOrigin origin);
 

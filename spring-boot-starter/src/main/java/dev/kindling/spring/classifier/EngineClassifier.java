@@ -2,6 +2,7 @@ package dev.kindling.spring.classifier;
 
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.guard.LabelAdmission;
 import dev.kindling.core.serving.guard.RequestOrigin;
 import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.model.Classification;
@@ -111,12 +112,21 @@ final class EngineClassifier implements Classifier {
             throw new FineTuningDisabledException("model '" + name + "' does not accept feedback (kindling.fine-tuning.enabled or"
                     + " kindling.models." + name + ".fine-tuning is false)");
         }
+        // The label policy too: a refused label is thrown here, not from the future.
+        LabelAdmission admitted = engine.admitFeedback(name, example);
         // The append runs on another thread: its observation is made a child of the caller's (the request's) explicitly.
         Observation caller = observations.getCurrentObservation();
-        return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).parentObservation(caller).observe(() -> {
-            ServingEngine.Acknowledgement ack = engine.feedback(name, example, origin);
-            return new FeedbackReceipt(ack.model(), ack.sequence(), ack.applied());
-        }), executor);
+        try {
+            return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).parentObservation(caller).observe(() -> {
+                ServingEngine.Acknowledgement ack = engine.feedback(name, example, origin, admitted);
+                return new FeedbackReceipt(ack.model(), ack.sequence(), ack.applied());
+            }), executor);
+        } catch (RuntimeException e) {   // the executor refused the task: nothing will be logged
+            if (admitted != null) {
+                admitted.release();
+            }
+            throw e;
+        }
     }
 
     @Override

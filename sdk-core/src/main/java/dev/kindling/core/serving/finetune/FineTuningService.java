@@ -197,12 +197,23 @@ public final class FineTuningService implements AutoCloseable {
      * @throws dev.kindling.core.serving.guard.LabelRefusedException when the model's label policy refuses a label
      */
     public long submit(String model, LabelledExample example, RequestOrigin origin) {
+        return submit(model, example, origin, null);
+    }
+
+    /**
+     * {@link #submit(String, LabelledExample, RequestOrigin)} for an example the label policy admitted already
+     * ({@link #admit}, e.g. in the caller's thread before the append runs on another); null admits it here.
+     */
+    public long submit(String model, LabelledExample example, RequestOrigin origin, LabelAdmission admitted) {
         if (example.text().length() > limits.maxTextChars()) {
+            if (admitted != null) {
+                admitted.release();
+            }
             throw new PayloadTooLargeException("text has " + example.text().length() + " characters; the limit is " + limits.maxTextChars());
         }
         ModelFineTuner tuner = tuner(model);
         ModelGuard guard = tuner.guard();
-        LabelAdmission admission = guard == null ? null : guard.admitFeedback(example);
+        LabelAdmission admission = admitted != null || guard == null ? admitted : guard.admitFeedback(example);
         long seq;
         try {
             seq = tuner.submit(example);
@@ -214,10 +225,21 @@ public final class FineTuningService implements AutoCloseable {
         }
         if (guard != null) {
             guard.audit(new AuditRecord(clock.instant(), AuditAction.FEEDBACK, origin.keyId(), origin.remoteAddress(), 1, "sequence " + seq,
-                    "labels " + String.join(",", example.labels()) + (admission.newLabels().isEmpty() ? "" : "; new labels "
+                    "labels " + String.join(",", example.labels()) + (admission == null || admission.newLabels().isEmpty() ? "" : "; new labels "
                     + String.join(",", admission.newLabels()))));
         }
         return seq;
+    }
+
+    /**
+     * Checks {@code example}'s labels against {@code model}'s label policy now (refusing with a
+     * {@link dev.kindling.core.serving.guard.LabelRefusedException}) and counts them; hand the admission to
+     * {@link #submit(String, LabelledExample, RequestOrigin, LabelAdmission)}, which releases it if the example is not logged.
+     * Null when the model has no guardrails.
+     */
+    public LabelAdmission admit(String model, LabelledExample example) {
+        ModelGuard guard = tuner(model).guard();
+        return guard == null ? null : guard.admitFeedback(example);
     }
 
     /** The guardrails of {@code model} (label policy, gate, kept versions, audit trail); fails when it does not fine-tune. */
