@@ -25,8 +25,8 @@ public class GuardrailsProperties {
     @Valid
     private Gate gate = new Gate();
 
-    /** How many served versions are kept on disk for rollback (the write-ahead log is kept back to the oldest). */
-    @Min(1)
+    /** How many served versions are kept on disk for rollback (the write-ahead log is kept back to the oldest); 0: none, no rollback. */
+    @Min(0)
     private int versionsKept = 5;
 
     /** Whether feedback, jobs and rollbacks are written to the model's audit trail (<directory>/<model>/audit/audit.jsonl). */

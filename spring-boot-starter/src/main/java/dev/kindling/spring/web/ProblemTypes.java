@@ -20,6 +20,7 @@ public final class ProblemTypes {
     public static final URI LABEL_REFUSED = of("label-refused");
     public static final URI UNKNOWN_VERSION = of("unknown-version");
     public static final URI ROLLBACK_REFUSED = of("rollback-refused");
+    public static final URI GUARDRAIL_OFF = of("guardrail-off");
 
     private ProblemTypes() {
     }

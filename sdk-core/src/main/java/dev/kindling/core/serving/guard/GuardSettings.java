@@ -6,7 +6,8 @@ package dev.kindling.core.serving.guard;
  *
  * @param labels       the label policy
  * @param gate         the validation gate
- * @param versionsKept how many served versions are kept on disk (at least 1); the log is kept back to the oldest
+ * @param versionsKept how many served versions are kept on disk; the log is kept back to the oldest. 0 keeps none: no
+ *                     rollback, and a restart serves the model as loaded
  * @param audit        whether feedback, jobs and rollbacks are written to the model's audit trail
  */
 public record GuardSettings(LabelPolicySettings labels, GateSettings gate, int versionsKept, boolean audit) {
@@ -15,8 +16,8 @@ public record GuardSettings(LabelPolicySettings labels, GateSettings gate, int v
         if (labels == null || gate == null) {
             throw new IllegalArgumentException("guardrails need a label policy and gate settings");
         }
-        if (versionsKept < 1) {
-            throw new IllegalArgumentException("guardrails versions-kept must be at least 1, got " + versionsKept);
+        if (versionsKept < 0) {
+            throw new IllegalArgumentException("guardrails versions-kept must be 0 (none: no rollback) or more, got " + versionsKept);
         }
     }
 
@@ -25,9 +26,9 @@ public record GuardSettings(LabelPolicySettings labels, GateSettings gate, int v
         return new GuardSettings(LabelPolicySettings.defaults(), GateSettings.defaults(), 5, true);
     }
 
-    /** No label rules, no gate, one version kept, no audit trail: close to Kindling before guardrails. */
+    /** No label rules, no gate, no kept versions, no audit trail: Kindling before guardrails. */
     public static GuardSettings minimal() {
-        return new GuardSettings(LabelPolicySettings.unrestricted(), GateSettings.off(), 1, false);
+        return new GuardSettings(LabelPolicySettings.unrestricted(), GateSettings.off(), 0, false);
     }
 
     public GuardSettings withLabels(LabelPolicySettings v) {

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ModelGuard implements AutoCloseable {
 
     private static final System.Logger log = System.getLogger(ModelGuard.class.getName());
+    /** Examples of a round whose served answer is checked for online precision. */
+    static final int ONLINE_SAMPLE = 4;
 
     private final ServedModel model;
     private final GuardSettings settings;
@@ -63,7 +65,7 @@ public final class ModelGuard implements AutoCloseable {
                     : ReservoirHeldOutSet.open(guardDir.resolve("held-out-reservoir.txt"), g.reservoirSize(), model.name().hashCode());
             gate = new ValidationGate(model.name(), g, heldOut, listener, clock);
         }
-        VersionStore versions = new VersionStore(model.name(), modelDir.resolve("versions"), settings.versionsKept());
+        VersionStore versions = new VersionStore(model.name(), modelDir.resolve("versions"), Math.max(1, settings.versionsKept()));
         AuditTrail audit = settings.audit() ? AuditTrail.open(modelDir.resolve("audit").resolve("audit.jsonl")) : null;
         return new ModelGuard(model, settings, clock, labels, gate, versions, audit,
                 new ClassifierCopier(guardDir, model.settings().inputTable()));
@@ -100,7 +102,7 @@ public final class ModelGuard implements AutoCloseable {
         if (gate != null) {
             TextClassifier served = null;
             KeptVersion from = null;
-            if (newest.isPresent() && !replaced && Files.isRegularFile(versions.file(newest.get()))) {
+            if (newest.isPresent() && !replaced && settings.versionsKept() > 0 && Files.isRegularFile(versions.file(newest.get()))) {
                 try {
                     served = copier.load(versions.file(newest.get()));
                     from = newest.get();
@@ -117,7 +119,7 @@ public final class ModelGuard implements AutoCloseable {
             boolean same = from != null && from.version() == model.version() && from.digest().equals(ParameterDigest.of(model.classifier()));
             model.serveSeparately(copier, served, from == null ? null : from.state(), same, pendingBudget(model.classifier()));
         }
-        if (newest.isEmpty() || replaced) {
+        if ((newest.isEmpty() || replaced) && settings.versionsKept() > 0) {
             versions.keep(model, replaced ? "base model replaced" : "initial", null, clock.instant());
         }
     }
@@ -154,17 +156,23 @@ public final class ModelGuard implements AutoCloseable {
     /** The audit records {@code query} selects, newest first. */
     public List<AuditRecord> auditRecords(AuditQuery query) throws IOException {
         if (audit == null) {
-            throw new IllegalStateException("model '" + model.name() + "' keeps no audit trail (its guardrails turn auditing off)");
+            throw new GuardrailOffException("model '" + model.name() + "' keeps no audit trail: its guardrails turn auditing off"
+                    + " (guardrails.audit=false)");
         }
         return audit.query(query);
     }
 
-    /** Training thread, before a round: was the served answer already right for each example (online precision)? */
+    /**
+     * Training thread, before a round: was the served answer already right (online precision)? Asked of the round's first
+     * {@link #ONLINE_SAMPLE} examples only: a prediction costs about what a training step does, and under load rounds are
+     * full, so a sample keeps the measurement from halving throughput; under light load rounds are small and all are asked.
+     */
     public void beforeRound(List<LabelledExample> examples) {
         TextClassifier served = model.servingClassifier();
         String prefix = served.dictionary().labelPrefix();
         int hits = 0;
-        for (LabelledExample e : examples) {
+        List<LabelledExample> sample = examples.subList(0, Math.min(ONLINE_SAMPLE, examples.size()));
+        for (LabelledExample e : sample) {
             List<String> tokens = Tokenizer.tokens(e.text()).stream().filter(t -> !t.startsWith(prefix)).toList();
             int top = served.predictIds(tokens, 1).classes()[0];
             for (String l : e.labels()) {
@@ -174,7 +182,7 @@ public final class ModelGuard implements AutoCloseable {
                 }
             }
         }
-        online.answered(hits, examples.size());
+        online.answered(hits, sample.size());
     }
 
     /** Training thread, after a round: its loss, its examples for the held-out reservoir, and a judgement when one is due. */
@@ -194,6 +202,12 @@ public final class ModelGuard implements AutoCloseable {
 
     /** Keeps the served version if it is not kept yet (with each checkpoint, and at shutdown). */
     public void keepVersionIfChanged() throws IOException {
+        if (settings.versionsKept() == 0) {
+            if (gate != null) {
+                gate.versionKept();   // the reservoir still takes what was served, at the same pace
+            }
+            return;
+        }
         Judgement j = gate == null ? null : gate.lastJudgement();
         long served = model.servingVersion();
         HeldOutScore score = j != null && j.judged() && j.admitted() && j.candidateVersion() == served ? j.candidate() : null;
@@ -206,7 +220,7 @@ public final class ModelGuard implements AutoCloseable {
 
     /** The log must be kept after this sequence, so that a rollback to the oldest kept version can replay what followed. */
     public long logFloor() {
-        return versions.oldestSequence();
+        return settings.versionsKept() == 0 ? Long.MAX_VALUE : versions.oldestSequence();
     }
 
     public ServedModel model() {
