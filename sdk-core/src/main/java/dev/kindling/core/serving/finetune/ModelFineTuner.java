@@ -407,7 +407,12 @@ public final class ModelFineTuner implements AutoCloseable {
     /** Writes a checkpoint when the model (or the set of jobs it tracks) changed since the last one, then trims the log. */
     public synchronized void checkpointIfChanged() throws IOException {
         if (guard != null) {
-            guard.keepVersionIfChanged();   // the served version, kept for rollback; it holds the log back to it
+            try {
+                guard.keepVersionIfChanged();   // the served version, kept for rollback; it holds the log back to it
+            } catch (IOException | RuntimeException e) {
+                // A version that could not be kept (a full disk, say) must not stop checkpoints; the next round tries again.
+                log.log(System.Logger.Level.WARNING, "model " + model.name() + ": could not keep the served version: " + e.getMessage(), e);
+            }
         }
         if (model.version() == checkpointedVersion && model.appliedSequence() == checkpointedSequence && !jobsForgotten) {
             return;

@@ -76,7 +76,17 @@ public final class ValidationGate {
     /** Judges the learned copy and promotes it when it is within bounds. */
     public Promotion judgeAndPromote(ServedModel served) {
         sinceJudged = 0;
-        Promotion p = served.promote(this::admits);
+        Promotion p;
+        try {
+            p = served.promote(this::admits);
+        } catch (RuntimeException e) {
+            // E.g. the scratch file of a full copy could not be written: the last good version stays served; the next
+            // judgement tries again (with a full copy). Learning goes on.
+            log.log(System.Logger.Level.ERROR, "model " + model + ": promotion failed; the served version stays", e);
+            last = new Judgement(clock.instant(), served.servingVersion(), served.version(), false, false, null, null,
+                    "promotion failed: " + e.getMessage());
+            p = new Promotion(Promotion.Outcome.HELD, served.servingVersion(), served.version(), false, 0);
+        }
         switch (p.outcome()) {
             case PROMOTED -> {
                 promotions.incrementAndGet();

@@ -584,7 +584,13 @@ public final class ServedModel {
             if (!check.admits(classifier, learned, s.classifier, served)) {
                 return new Promotion(Promotion.Outcome.HELD, served, learned, false, 0);
             }
-            return s.fullCopyNeeded ? promoteByCopy(s, learned) : promoteByDeltas(s, learned);
+            try {
+                return s.fullCopyNeeded ? promoteByCopy(s, learned) : promoteByDeltas(s, learned);
+            } catch (RuntimeException e) {
+                // Deltas may be half applied (structure added, rows not): only a whole copy brings the serving copy back.
+                s.needFullCopy();
+                throw e;
+            }
         } finally {
             mutation.unlock();
             settled.signal(appliedSequence);
