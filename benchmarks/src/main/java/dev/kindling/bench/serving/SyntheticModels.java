@@ -24,7 +24,8 @@ import java.util.Random;
  * with JMH and over HTTP). Labels come in topics of ⌈√N⌉ (prototype = topic centroid + noise, unit length); an output
  * row points along its label's prototype (an HSM cluster's along its members' mean, a tree node's along left mean −
  * right mean); the HSM's balanced clusters are the topics. Word {@code w<i>}'s input row is the prototype of label
- * {@code i·7919 mod N}, so a text of a few words is near a few labels, as a real text is.
+ * {@link #labelOfWord}: words {@code i}, {@code i + T}, {@code i + 2T}, … (T topics) belong to one topic, so a text of
+ * such words is about one topic (as most real texts are) and a text of random words is about none.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.kindling.bench.serving.SyntheticModels DIR 20000,100000,1000000 hsm,hs}
  * writes {@code DIR/synthetic-<kind>-<labels>.bin}.
@@ -65,7 +66,7 @@ public final class SyntheticModels {
             words[w] = "w" + w;
             wordCounts[w] = 1;
             active[w] = true;
-            int k = (int) ((long) w * 7919 % labels);
+            int k = labelOfWord(w, labels);
             for (int j = 0; j < DIM; j++) {
                 input.setFlat((long) w * DIM + j, prototypes[k * DIM + j]);
             }
@@ -81,6 +82,20 @@ public final class SyntheticModels {
         TrainingArgs args = TrainingArgs.defaults().withDim(DIM).withBucket(0)
                 .withLoss(kind.equals("hsm") ? TrainingArgs.Loss.HSM : TrainingArgs.Loss.HS);
         return new TextClassifier(args, dict, input, output);
+    }
+
+    /** Topics: ⌈√N⌉ labels each. */
+    static int topics(int labels) {
+        int size = ClusterBuilders.balanced(labels).clusterSize(0);
+        return (labels + size - 1) / size;
+    }
+
+    /** Word w's label: in topic w mod T, at index (w / T) within it (wrapped to the topic's size). */
+    static int labelOfWord(int w, int labels) {
+        int size = ClusterBuilders.balanced(labels).clusterSize(0), t = topics(labels);
+        int topic = w % t;
+        int inTopic = (w / t) % Math.min(size, labels - topic * size);
+        return topic * size + inTopic;
     }
 
     static float[] prototypes(int labels, Random rng) {
