@@ -78,7 +78,8 @@ public final class ValidationGate {
         sinceJudged = 0;
         Promotion p;
         try {
-            p = served.promote(this::admits);
+            // The outcome is recorded before waiters on the model's settled sequences wake (they may look at held()).
+            p = served.promote(this::admits, this::record);
         } catch (RuntimeException e) {
             // E.g. the scratch file of a full copy could not be written: the last good version stays served; the next
             // judgement tries again (with a full copy). Learning goes on.
@@ -86,26 +87,7 @@ public final class ValidationGate {
             last = new Judgement(clock.instant(), served.servingVersion(), served.version(), false, false, null, null,
                     "promotion failed: " + e.getMessage());
             p = new Promotion(Promotion.Outcome.HELD, served.servingVersion(), served.version(), false, 0);
-        }
-        switch (p.outcome()) {
-            case PROMOTED -> {
-                promotions.incrementAndGet();
-                heldOut.promoted();
-                if (held) {
-                    held = false;
-                    heldSince = null;
-                    raise(GateEvent.Kind.RESUMED, last, "version " + p.servedVersion() + " is within bounds again: " + last.reason());
-                }
-            }
-            case HELD -> {
-                holds.incrementAndGet();
-                if (!held) {
-                    held = true;
-                    heldSince = clock.instant();
-                    raise(GateEvent.Kind.HELD, last, last.reason());
-                }
-            }
-            case NOTHING_PENDING -> heldOut.promoted();   // rounds that trained nothing (set aside): nothing to hold back
+            record(p);
         }
         return p;
     }
@@ -202,6 +184,30 @@ public final class ValidationGate {
             } catch (RuntimeException ex) {
                 log.log(System.Logger.Level.WARNING, "model " + model + ": a gate listener failed", ex);
             }
+        }
+    }
+
+    /** Counts the promotion's outcome and raises HELD or RESUMED when it changes whether promotion is stopped. */
+    private void record(Promotion p) {
+        switch (p.outcome()) {
+            case PROMOTED -> {
+                promotions.incrementAndGet();
+                heldOut.promoted();
+                if (held) {
+                    held = false;
+                    heldSince = null;
+                    raise(GateEvent.Kind.RESUMED, last, "version " + p.servedVersion() + " is within bounds again: " + last.reason());
+                }
+            }
+            case HELD -> {
+                holds.incrementAndGet();
+                if (!held) {
+                    held = true;
+                    heldSince = clock.instant();
+                    raise(GateEvent.Kind.HELD, last, last.reason());
+                }
+            }
+            case NOTHING_PENDING -> heldOut.promoted();   // rounds that trained nothing (set aside): nothing to hold back
         }
     }
 

@@ -573,30 +573,45 @@ public final class ServedModel {
      * served. Either way the sequences learned so far are {@link #settled}. Without a serving copy there is nothing to do.
      */
     public Promotion promote(PromotionCheck check) {
+        return promote(check, p -> { });
+    }
+
+    /**
+     * {@link #promote(PromotionCheck)}, telling {@code outcome} the result before waiters on {@link #settled} wake, so that
+     * whoever judged (the gate) has recorded what it decided by the time a waiter looks.
+     */
+    public Promotion promote(PromotionCheck check, Consumer<Promotion> outcome) {
         ServingCopy s = lag;
         if (s == null) {
             long v = version.get();
-            return new Promotion(Promotion.Outcome.NOTHING_PENDING, v, v, false, 0);
+            Promotion none = new Promotion(Promotion.Outcome.NOTHING_PENDING, v, v, false, 0);
+            outcome.accept(none);
+            return none;
         }
+        Promotion p = null;
         mutation.lock();
         try {
             long learned = version.get();
             long served = s.state.version();
             if (served == learned) {
-                return new Promotion(Promotion.Outcome.NOTHING_PENDING, served, learned, false, 0);
+                p = new Promotion(Promotion.Outcome.NOTHING_PENDING, served, learned, false, 0);
+            } else if (!check.admits(classifier, learned, s.classifier, served)) {
+                p = new Promotion(Promotion.Outcome.HELD, served, learned, false, 0);
+            } else {
+                try {
+                    p = s.fullCopyNeeded ? promoteByCopy(s, learned) : promoteByDeltas(s, learned);
+                } catch (RuntimeException e) {
+                    // Deltas may be half applied (structure added, rows not): only a whole copy brings the serving copy back.
+                    s.needFullCopy();
+                    throw e;
+                }
             }
-            if (!check.admits(classifier, learned, s.classifier, served)) {
-                return new Promotion(Promotion.Outcome.HELD, served, learned, false, 0);
-            }
-            try {
-                return s.fullCopyNeeded ? promoteByCopy(s, learned) : promoteByDeltas(s, learned);
-            } catch (RuntimeException e) {
-                // Deltas may be half applied (structure added, rows not): only a whole copy brings the serving copy back.
-                s.needFullCopy();
-                throw e;
-            }
+            return p;
         } finally {
             mutation.unlock();
+            if (p != null) {
+                outcome.accept(p);
+            }
             settled.signal(appliedSequence);
         }
     }
