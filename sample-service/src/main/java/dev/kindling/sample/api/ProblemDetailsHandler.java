@@ -4,6 +4,7 @@ import dev.kindling.core.serving.routing.RetryLaterException;
 import dev.kindling.core.serving.routing.DeviceBusyException;
 import dev.kindling.core.serving.routing.NoDeviceAvailableException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.finetune.StorageUnavailableException;
 import dev.kindling.core.serving.finetune.UnknownJobException;
 import dev.kindling.core.serving.model.UnknownModelException;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ import java.time.Duration;
  * Every error as an RFC 9457 problem detail: 400 for bad input (with what was wrong, in the API's terms),
  * 401 without the API key, 404 for unknown models and jobs, 409 for cancelling a job that already ended,
  * 413 over the size limits, 429 with Retry-After when devices or the fine-tuning queue are full, 503
- * when no device can serve.
+ * when no device can serve, 507 (503 for a read-only or failed disk) with Retry-After when feedback or a job
+ * cannot be stored durably: nothing was acknowledged, a retry succeeds once storage is back.
  */
 @RestControllerAdvice
 public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
@@ -65,6 +67,14 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
         log.warn("request could not be served", e);
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
+    }
+
+    @ExceptionHandler(StorageUnavailableException.class)
+    ResponseEntity<ProblemDetail> storage(StorageUnavailableException e) {
+        log.error("could not store durably: {}", e.getMessage());
+        return e.outOfSpace()
+                ? problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage(), Duration.ofSeconds(30))
+                : problem(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable", e.getMessage(), Duration.ofSeconds(30));
     }
 
     @Override

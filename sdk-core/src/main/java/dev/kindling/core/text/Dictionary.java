@@ -35,8 +35,9 @@ public final class Dictionary {
         if (labelPrefix == null || labelPrefix.isEmpty()) {
             throw new IllegalArgumentException("the label prefix must not be empty");
         }
-        if (buckets < 0 || wordNgrams < 1) {
-            throw new IllegalArgumentException("need bucket >= 0 and wordNgrams >= 1, got bucket=" + buckets + " wordNgrams=" + wordNgrams);
+        if (buckets < 0 || wordNgrams < 1 || wordNgrams > TrainingArgs.MAX_WORD_NGRAMS) {
+            throw new IllegalArgumentException("need bucket >= 0 and wordNgrams 1.." + TrainingArgs.MAX_WORD_NGRAMS + ", got bucket="
+                    + buckets + " wordNgrams=" + wordNgrams);
         }
         if (wordCounts.length != words.length || active.length != words.length || labelCounts.length != labels.length) {
             throw new IllegalArgumentException("dictionary arrays differ in length");
@@ -163,7 +164,8 @@ public final class Dictionary {
     public int[] inputRows(List<String> tokens, boolean includeInactive) {
         int n = tokens.size();
         long[] hashes = new long[n];
-        int[] rows = new int[n * Math.max(1, wordNgrams)];
+        // A token's row, then one per n-gram it starts: at most min(n, wordNgrams) rows per token.
+        int[] rows = new int[n * Math.max(1, Math.min(n, wordNgrams))];
         int count = 0, nh = 0;
         boolean[] act = active;
         for (String t : tokens) {

@@ -14,11 +14,26 @@ import java.util.stream.Stream;
  */
 public final class FuzzFiles {
 
+    /** Held so that the level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger KINDLING = java.util.logging.Logger.getLogger("dev.kindling");
+
     private FuzzFiles() {
+    }
+
+    /**
+     * While fuzzing (JAZZER_FUZZ set), log lines per execution (an unverified file, a cut torn tail) would slow it
+     * down: only SEVERE ones then. A normal build leaves logging alone (other tests in the JVM read log lines).
+     */
+    public static void quietLogs() {
+        String fuzz = System.getenv("JAZZER_FUZZ");
+        if (fuzz != null && !fuzz.isEmpty() && !fuzz.equals("0")) {
+            KINDLING.setLevel(java.util.logging.Level.SEVERE);
+        }
     }
 
     /** A fresh directory for one fuzz target class. */
     public static Path scratch(String name) {
+        quietLogs();
         try {
             Path shm = Path.of("/dev/shm");
             return Files.isDirectory(shm) && Files.isWritable(shm)

@@ -169,7 +169,8 @@ public final class FineTuningService implements AutoCloseable {
      * Starts a job over fastText-format lines ({@code __label__x text}). The content is read and checked
      * first (at most {@code max-job-bytes}; bad lines are reported with their numbers and skipped);
      * nothing is trained when no line is usable. Returns once the job's examples and record are stored
-     * durably: from then on the job runs to its end even if the process dies (it resumes on restart).
+     * durably: from then on the job runs to its end even if the process dies (it resumes on restart). Fails with
+     * {@link StorageUnavailableException} when they cannot be stored (a full disk): nothing is left behind.
      */
     public FineTuneJob startJob(String model, InputStream content) throws IOException {
         ModelFineTuner tuner = tuner(model);
@@ -204,7 +205,12 @@ public final class FineTuningService implements AutoCloseable {
         JobRecord record = JobRecord.accepted(JobIds.next(), tuner.model().name(), examples.size(),
                 bad.subList(0, Math.min(20, bad.size())), bad.size());
         JobStore store = jobStores.get(tuner.model().name());
-        store.create(record, examples);
+        try {
+            store.create(record, examples);
+        } catch (IOException e) {
+            throw new StorageUnavailableException("model '" + tuner.model().name() + "': could not store the fine-tuning job (nothing"
+                    + " was accepted)", e);
+        }
         FineTuneJob job = newJob(record, tuner, store);
         forgetOldJobs(1);
         jobs.put(job.id(), job);
