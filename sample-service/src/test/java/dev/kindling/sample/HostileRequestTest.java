@@ -83,6 +83,8 @@ class HostileRequestTest extends SampleServiceTestBase {
         // Bad UTF-8 and NUL bytes.
         c.add(post("invalid UTF-8 inside a JSON string", CLASSIFY, JSON, bytes("{\"text\": \"dog ", new int[]{0xc3, 0x28}, "\"}"), 400));
         c.add(post("overlong UTF-8 encoding of '/'", CLASSIFY, JSON, bytes("{\"text\": \"a", new int[]{0xc0, 0xaf}, "b\"}"), 400));
+        c.add(post("4-byte UTF-8 above U+10FFFF", CLASSIFY, JSON, bytes("{\"text\": \"a", new int[]{0xf4, 0x90, 0x80, 0x80}, "\"}"), 400));
+        c.add(post("UTF-8 cut off at the end of the body", CLASSIFY, JSON, bytes("{\"text\": \"a\"}", new int[]{0xe2, 0x82}), 400));
         c.add(post("UTF-8 encoded surrogate (CESU)", CLASSIFY, JSON, bytes("{\"text\": \"a", new int[]{0xed, 0xa0, 0x80}, "\"}"), 400));
         c.add(post("raw NUL byte inside a JSON string", CLASSIFY, JSON, bytes("{\"text\": \"dog", new int[]{0}, "cat\"}"), 400));
         c.add(post("raw NUL byte between JSON tokens", CLASSIFY, JSON, bytes("{\"text\": \"dog\"", new int[]{0}, "}"), 400));
@@ -125,6 +127,8 @@ class HostileRequestTest extends SampleServiceTestBase {
         c.add(post("a batch with a null text", CLASSIFY, JSON, "{\"texts\": [\"dog\", null]}", 400));
         c.add(post("feedback with 10,000 labels", FEEDBACK, JSON, "{\"text\": \"a dog\", \"labels\": [" + "\"l\",".repeat(9_999)
                 + "\"l\"]}", 400));
+        c.add(post("feedback with 1,001 labels (one over the limit)", FEEDBACK, JSON, "{\"text\": \"a dog\", \"labels\": ["
+                + "\"l\",".repeat(1000) + "\"l\"]}", 400));
         // Wrong content types.
         c.add(post("classify as text/plain", CLASSIFY, "text/plain", "{\"text\": \"dog\"}", 415));
         c.add(post("classify as application/xml", CLASSIFY, "application/xml", "<text>dog</text>", 415));

@@ -85,6 +85,9 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
             if (t instanceof PayloadTooLargeException p) {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(p).getBody());
             }
+            if (t instanceof StrictUtf8.MalformedUtf8Exception m) {
+                return ResponseEntity.badRequest().body(badRequest(m).getBody());
+            }
             t = t.getCause();
         }
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, UnreadableBodyMessage.of(ex));

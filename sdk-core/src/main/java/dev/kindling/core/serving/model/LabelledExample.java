@@ -23,6 +23,9 @@ public record LabelledExample(String text, List<String> labels) {
         if (labels == null || labels.isEmpty()) {
             throw new IllegalArgumentException("example has no label; expected at least one");
         }
+        if (labels.size() > LabelRules.MAX_LABELS_PER_EXAMPLE) {
+            throw new IllegalArgumentException("example has " + labels.size() + " labels; the limit is " + LabelRules.MAX_LABELS_PER_EXAMPLE);
+        }
         labels.forEach(LabelRules::check);
         labels = List.copyOf(labels);
     }
