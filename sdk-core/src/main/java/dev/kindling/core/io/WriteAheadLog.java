@@ -76,9 +76,18 @@ public final class WriteAheadLog implements Closeable {
     /** A failed write whose partial record could not be cut off yet: the next append cuts it first. */
     private volatile IOException writeFailure;
 
-    private WriteAheadLog(Path dir, long segmentBytes) {
+    /** Opens the segment appended to: {@code FileChannel::open}, or in tests a channel that fails on demand. */
+    @FunctionalInterface
+    interface SegmentOpener {
+        FileChannel open(Path segment, java.nio.file.OpenOption... options) throws IOException;
+    }
+
+    private final SegmentOpener opener;
+
+    private WriteAheadLog(Path dir, long segmentBytes, SegmentOpener opener) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.opener = opener;
     }
 
     /** Opens (or creates) the log in {@code dir}, cutting off a torn tail; segments roll over near {@code segmentBytes}. */
@@ -91,11 +100,15 @@ public final class WriteAheadLog implements Closeable {
      * cuts the log there instead of failing, as the operator approved.
      */
     public static WriteAheadLog open(Path dir, long segmentBytes, ApprovedTruncation approved) throws IOException {
+        return open(dir, segmentBytes, approved, FileChannel::open);
+    }
+
+    static WriteAheadLog open(Path dir, long segmentBytes, ApprovedTruncation approved, SegmentOpener opener) throws IOException {
         if (segmentBytes < 4096) {
             throw new IllegalArgumentException("WAL segment size must be at least 4096 bytes, got " + segmentBytes);
         }
         Files.createDirectories(dir);
-        WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes);
+        WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes, opener);
         wal.recover(approved);
         return wal;
     }
@@ -144,7 +157,7 @@ public final class WriteAheadLog implements Closeable {
         durableSeq = seq;
         List<Path> kept = segments();
         if (!kept.isEmpty()) {
-            current = FileChannel.open(kept.get(kept.size() - 1), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            current = opener.open(kept.get(kept.size() - 1), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             currentSize = current.size();
         }
     }
@@ -420,7 +433,7 @@ public final class WriteAheadLog implements Closeable {
             old.close();
         }
         Path next = dir.resolve(String.format("wal-%020d.log", lastSeq + 1));
-        current = FileChannel.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        current = opener.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         currentSize = 0;
         forceDirectory();
     }
