@@ -48,19 +48,10 @@ class LabelledLinesFuzzTest {
             }
         }
         for (LabelledLines.Line line : r.lines()) {
-            List<String> labels = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            for (String t : line.tokens()) {
-                if (t.startsWith(prefix)) {
-                    labels.add(t.substring(prefix.length()));
-                } else if (!t.equals(Tokenizer.EOS)) {
-                    text.append(text.isEmpty() ? "" : " ").append(t);
-                }
-            }
             try {
-                new LabelledExample(text.toString(), labels);
+                LabelledExample.fromTokens(line.tokens(), prefix);   // what a job makes of the line
             } catch (IllegalArgumentException e) {
-                if (text.length() > TextRules.MAX_CHARS) {
+                if (line.tokens().stream().mapToInt(t -> t.length() + 1).sum() > TextRules.MAX_CHARS) {
                     continue;   // a request limit, not a rule of the model: the job reader reports such a line as bad
                 }
                 throw new AssertionError("line " + line.number() + " was read as usable but the engine refuses it: " + e.getMessage(), e);

@@ -9,7 +9,6 @@ import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.BadLine;
 import dev.kindling.core.text.LabelledLines;
-import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
 
@@ -180,17 +179,8 @@ public final class FineTuningService implements AutoCloseable {
         List<LabelledExample> examples = new ArrayList<>(parsed.lines().size());
         List<BadLine> bad = new ArrayList<>(parsed.badLines());
         for (LabelledLines.Line line : parsed.lines()) {
-            List<String> labels = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            for (String t : line.tokens()) {
-                if (t.startsWith(prefix)) {
-                    labels.add(t.substring(prefix.length()));
-                } else if (!t.equals(Tokenizer.EOS)) {
-                    text.append(text.isEmpty() ? "" : " ").append(t);
-                }
-            }
             try {
-                examples.add(new LabelledExample(text.toString(), labels));
+                examples.add(LabelledExample.fromTokens(line.tokens(), prefix));
             } catch (IllegalArgumentException e) {
                 bad.add(new BadLine(line.number(), e.getMessage()));
             }
