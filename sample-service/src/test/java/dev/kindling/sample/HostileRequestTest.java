@@ -105,6 +105,9 @@ class HostileRequestTest extends SampleServiceTestBase {
         c.add(post("model name with an encoded NUL", "/v1/models/wordnet%00/classify", JSON, "{\"text\": \"dog\"}", 400));
         c.add(post("feedback to a traversing model name", "/v1/models/%252e%252e%252f%252e%252e%252ftmp/feedback", JSON,
                 "{\"text\": \"a dog\", \"label\": \"x\"}", 404));
+        String multipart = "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../../../tmp/kindling-evil\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n__label__hostile.upload some words\r\n--b0undary--\r\n";
+        c.add(post("job upload whose file name climbs out (../../..)", JOBS, "multipart/form-data; boundary=b0undary", multipart, 202));
         c.add(get("job id '..' encoded", "/v1/fine-tune-jobs/%2e%2e", 404));
         c.add(get("job id with encoded slashes", "/v1/fine-tune-jobs/..%2f..%2fwordnet%2fjobs", 400));
         c.add(get("job id double-encoded traversal", "/v1/fine-tune-jobs/..%252f..%252fkindling.lock", 404));
@@ -119,7 +122,7 @@ class HostileRequestTest extends SampleServiceTestBase {
         c.add(post("k = 1e999", CLASSIFY, JSON, "{\"text\": \"dog\", \"k\": 1e999}", 400));
         c.add(post("k = 0", CLASSIFY, JSON, "{\"text\": \"dog\", \"k\": 0}", 400));
         c.add(post("k = -1", CLASSIFY, JSON, "{\"text\": \"dog\", \"k\": -1}", 400));
-        c.add(post("k = 1000 (above the model's labels, within MAX_K)", CLASSIFY, JSON, "{\"text\": \"dog\", \"k\": 1000}", 200));
+        c.add(post("k = 1000 (the most allowed)", CLASSIFY, JSON, "{\"text\": \"dog\", \"k\": 1000}", 200));
         // Huge batches (kindling.request-limits.max-texts is 8 here).
         c.add(post("9 texts (one over max-texts)", CLASSIFY, JSON, "{\"texts\": [" + "\"dog\",".repeat(8) + "\"dog\"]}", 413));
         c.add(post("12,000 texts", CLASSIFY, JSON, "{\"texts\": [" + "\"a\",".repeat(11_999) + "\"a\"]}", 413));
@@ -178,5 +181,6 @@ class HostileRequestTest extends SampleServiceTestBase {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.equals("wordnet") || n.equals("kindling.lock"));
         }
         assertThat(Files.exists(HOME.resolve("tmp"))).isFalse();
+        assertThat(Files.exists(java.nio.file.Path.of("/tmp/kindling-evil"))).isFalse();
     }
 }
