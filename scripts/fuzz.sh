@@ -10,7 +10,7 @@
 # JUnit template timeout to libFuzzer per input; JUnit's own timeout is off, or it would end the whole run): a hang
 # is a finding too. One target at a time (Jazzer's rule).
 # FUZZ_INSTRUMENT widens what is instrumented for coverage (default dev.kindling.**; the JSON targets do better with
-# FUZZ_INSTRUMENT='dev.kindling.**:tools.jackson.**').
+# FUZZ_INSTRUMENT='dev.kindling.**,tools.jackson.**').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh <TestClass#method> [seconds] [module]}"
