@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side: Kindling vs fastText 0.9.2 (Debian package `fasttext`) on a WordNet 3.1 hypernym corpus
 # (text = a synset's words + gloss, label = its hypernym synsets; ~86k training examples, ~20k labels),
-# same flags, same thread count. Prints wall time and P@1 of each.
+# same flags, same thread count. Prints wall time, P@1 and peak resident memory (RSS, via /usr/bin/time when
+# present) of each.
 #
 #   benchmarks/scripts/fasttext-compare.sh [extra flags passed to both, e.g. -epoch 10]
 #
@@ -31,26 +32,36 @@ flags=(-dim 100 -epoch 10 -lr 0.5 -wordNgrams 1 -minCount 1 -loss hs -thread "$t
 echo "corpus: $(wc -l < "$work/train.txt") train / $(wc -l < "$work/test.txt") test lines; flags: ${flags[*]}"
 
 now() { date +%s.%N; }
+# Runs a command, recording its peak RSS (MB) in $work/rss when /usr/bin/time is available.
+measured() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$work/rss.kb" "$@"
+    echo $(( $(tail -1 "$work/rss.kb") / 1024 )) > "$work/rss"
+  else
+    "$@"
+    echo "?" > "$work/rss"
+  fi
+}
 for ((r = 1; r <= runs; r++)); do
-  t0=$(now); fasttext supervised -input "$work/train.txt" -output "$work/ft" "${flags[@]}"; t1=$(now)
-  ft_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
-  t0=$(now); "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd" "${flags[@]}" 2>/dev/null; t1=$(now)
-  kd_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
+  t0=$(now); measured fasttext supervised -input "$work/train.txt" -output "$work/ft" "${flags[@]}"; t1=$(now)
+  ft_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}'); ft_rss=$(cat "$work/rss")
+  t0=$(now); measured "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd" "${flags[@]}" 2>/dev/null; t1=$(now)
+  kd_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}'); kd_rss=$(cat "$work/rss")
   ft_p1=$(fasttext test "$work/ft.bin" "$work/test.txt" 1 | awk '$1=="P@1"{print $2}')
   kd_p1=$("$root/bin/kindling" test "$work/kd.bin" "$work/test.txt" 1 2>/dev/null | awk '$1=="P@1"{print $2}')
-  printf 'run %d  fastText 0.9.2: %6.2f s  P@1 %s\n' "$r" "$ft_time" "$ft_p1"
-  printf 'run %d  Kindling      : %6.2f s  P@1 %s   (time ratio kindling/fastText %.2f)\n' "$r" "$kd_time" "$kd_p1" \
-    "$(awk -v a="$kd_time" -v b="$ft_time" 'BEGIN{print a/b}')"
+  printf 'run %d  fastText 0.9.2: %6.2f s  P@1 %s  peak RSS %s MB\n' "$r" "$ft_time" "$ft_p1" "$ft_rss"
+  printf 'run %d  Kindling      : %6.2f s  P@1 %s  peak RSS %s MB   (time ratio kindling/fastText %.2f)\n' "$r" "$kd_time" "$kd_p1" \
+    "$kd_rss" "$(awk -v a="$kd_time" -v b="$ft_time" 'BEGIN{print a/b}')"
   extra=()
   [ "$also_huffman" = 1 ] && extra+=("huffman:-tree huffman")
   [ "$also_hsm" = 1 ] && extra+=("hsm:-loss hsm")
   for e in "${extra[@]}"; do
     name="${e%%:*}"; more="${e#*:}"
     # shellcheck disable=SC2086
-    t0=$(now); "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd-$name" "${flags[@]}" $more 2>/dev/null; t1=$(now)
-    x_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
+    t0=$(now); measured "$root/bin/kindling" supervised -input "$work/train.txt" -output "$work/kd-$name" "${flags[@]}" $more 2>/dev/null; t1=$(now)
+    x_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}'); x_rss=$(cat "$work/rss")
     x_p1=$("$root/bin/kindling" test "$work/kd-$name.bin" "$work/test.txt" 1 2>/dev/null | awk '$1=="P@1"{print $2}')
-    printf 'run %d  Kindling %-8s: %6.2f s  P@1 %s   (time ratio vs fastText %.2f)\n' "$r" "$name" "$x_time" "$x_p1" \
-      "$(awk -v a="$x_time" -v b="$ft_time" 'BEGIN{print a/b}')"
+    printf 'run %d  Kindling %-8s: %6.2f s  P@1 %s  peak RSS %s MB   (time ratio vs fastText %.2f)\n' "$r" "$name" "$x_time" "$x_p1" \
+      "$x_rss" "$(awk -v a="$x_time" -v b="$ft_time" 'BEGIN{print a/b}')"
   done
 done

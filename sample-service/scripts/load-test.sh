@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Load test of the sample service on loopback: wrk against /classify while a fine-tuning job runs.
+# Regression guard for serving latency (one run, comparable RESULT lines):
+#   1. trivial   GET /v1/models: the framework's ceiling on this machine
+#   2. idle      POST classify, no fine-tuning
+#   3. training  POST classify while a fine-tuning job of JOB_EXAMPLES WordNet examples trains
 # Usage: sample-service/scripts/load-test.sh [duration=30s] [connections=16]
 # Needs wrk (apt-get install wrk) and a built jar (./mvnw -q -pl sample-service -am package -DskipTests).
-# KINDLING_HOME (default: kindling-data) holds the default model; the first start trains it (~1-2 min).
+# KINDLING_HOME (default: kindling-data) holds the default model; the first start trains it (~1 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-30s}
 CONNECTIONS=${2:-16}
 PORT=${PORT:-18080}
+JOB_EXAMPLES=${JOB_EXAMPLES:-150000}   # enough to train through the whole measured run
 KEY=load-test-key
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=$(ls sample-service/target/kindling-sample-service-*.jar 2>/dev/null | grep -v original | head -n1 || true)
@@ -16,8 +20,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 WORK=$(mktemp -d)
 trap 'kill $SERVICE 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" --server.port="$PORT" --sample.api-key="$KEY" \
-  > "$WORK/service.log" 2>&1 &
+"$JAVA" --add-modules jdk.incubator.vector ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$JAR" \
+  --server.port="$PORT" --sample.api-key="$KEY" --logging.level.root=WARN > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 echo "waiting for the service (pid $SERVICE; log $WORK/service.log)..."
 for _ in $(seq 1 600); do
@@ -26,17 +30,30 @@ for _ in $(seq 1 600); do
   sleep 1
 done
 
+run() {   # name, lua script
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "sample-service/scripts/$2" "http://localhost:$PORT" > "$WORK/$1.txt"
+  grep '^RESULT' "$WORK/$1.txt" | sed "s/^RESULT/RESULT $1/"
+}
+
+# Warm-up (JIT) before anything is measured.
+wrk -t2 -c"$CONNECTIONS" -d10s -s sample-service/scripts/classify.lua "http://localhost:$PORT" >/dev/null
+run trivial trivial.lua | tee "$WORK/results.txt"
+run idle classify.lua | tee -a "$WORK/results.txt"
+
 # A real fine-tuning job: WordNet's hypernym corpus, written by the SDK's corpus tool from the service's own jar.
 "$JAVA" -cp "$JAR" -Dloader.main=dev.kindling.core.data.wordnet.HypernymCorpus \
   org.springframework.boot.loader.launch.PropertiesLauncher "$WORK/corpus" 0.1 7 >/dev/null
-head -n 30000 "$WORK/corpus/train.txt" > "$WORK/job.txt"
+for _ in 1 2 3 4; do cat "$WORK/corpus/train.txt"; done | head -n "$JOB_EXAMPLES" > "$WORK/job.txt"
 JOB=$(curl -fs -H "X-API-Key: $KEY" -F file=@"$WORK/job.txt" "localhost:$PORT/v1/models/wordnet/fine-tune-jobs" \
   | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-echo "fine-tuning job $JOB started (30000 examples)"
-
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s sample-service/scripts/classify.lua "http://localhost:$PORT" | tee "$WORK/wrk.txt"
+sleep 2   # the job is running at full rate before the load starts
+run training classify.lua > "$WORK/training-result.txt"
 STATUS=$(curl -fs -H "X-API-Key: $KEY" "localhost:$PORT/v1/fine-tune-jobs/$JOB")
-echo "job after the load: $STATUS"
+EPS=$(echo "$STATUS" | sed -n 's/.*"examplesPerSecond":\([0-9.E]*\).*/\1/p')
+STATE=$(echo "$STATUS" | sed -n 's/.*"state":"\([A-Z]*\)".*/\1/p')
+APPLIED=$(echo "$STATUS" | sed -n 's/.*"appliedExamples":\([0-9]*\).*/\1/p')
+sed "s/\$/ job_state=$STATE job_applied=$APPLIED job_examples_per_s=$EPS/" "$WORK/training-result.txt" | tee -a "$WORK/results.txt"
 echo
-grep '^RESULT' "$WORK/wrk.txt" | sed 's/^RESULT/classify under fine-tuning:/'
-echo "$STATUS" | sed -n 's/.*"state":"\([A-Z]*\)".*"appliedExamples":\([0-9]*\).*"examplesPerSecond":\([0-9.E]*\).*/fine-tuning job: state \1, applied \2, examples\/s \3/p'
+awk '/RESULT trivial/ {for (i=1;i<=NF;i++) if ($i ~ /^rps=/) {split($i,a,"="); t=a[2]}}
+     /RESULT idle/ {for (i=1;i<=NF;i++) if ($i ~ /^rps=/) {split($i,a,"="); c=a[2]}}
+     END {if (t > 0) printf "idle classify / trivial endpoint = %.2f\n", c / t}' "$WORK/results.txt"

@@ -50,11 +50,18 @@ public class SampleProperties {
 
         private int dim = 100;
 
-        private int epochs = 12;
+        /** 25 epochs over word bigrams: the settings of Kindling's WordNet P@1 benchmark (README). */
+        private int epochs = 25;
 
         private float learningRate = 0.5f;
 
-        private int wordNgrams = 1;
+        private int wordNgrams = 2;
+
+        /**
+         * Also label each synset with its hypernyms' hypernyms, so an everyday definition lands on a category a
+         * person would name ("carnivore" for a dog) more often than on an obscure sibling category.
+         */
+        private boolean grandparentLabels = true;
 
         /** Training threads (0: one per core). */
         private int threads = 0;
@@ -105,6 +112,14 @@ public class SampleProperties {
 
         public void setWordNgrams(int wordNgrams) {
             this.wordNgrams = wordNgrams;
+        }
+
+        public boolean isGrandparentLabels() {
+            return grandparentLabels;
+        }
+
+        public void setGrandparentLabels(boolean grandparentLabels) {
+            this.grandparentLabels = grandparentLabels;
         }
 
         public int getThreads() {

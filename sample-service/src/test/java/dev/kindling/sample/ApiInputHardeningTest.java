@@ -73,7 +73,7 @@ class ApiInputHardeningTest extends SampleServiceTestBase {
         assertThat(health.get("status").asString()).isEqualTo("UP");
         assertThat(health.get("components").get("kindling").get("details").get("models").get("wordnet").get("quarantinedRecords").asLong())
                 .isZero();
-        JsonNode setAside = json.readTree(get("/actuator/metrics/kindling.finetune.quarantined?tag=model:wordnet").body());
+        JsonNode setAside = json.readTree(get("/actuator/metrics/kindling.fine-tuning.quarantined?tag=model:wordnet").body());
         assertThat(setAside.get("measurements").get(0).get("value").asDouble()).isZero();
     }
 

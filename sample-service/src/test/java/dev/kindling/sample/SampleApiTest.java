@@ -46,6 +46,11 @@ class SampleApiTest extends SampleServiceTestBase {
         assertThat(m.get("labels").asInt()).isGreaterThan(500);
         assertThat(m.get("version").asLong()).isPositive();
         assertThat(m.get("devices").get(0).asString()).startsWith("cpu:0");
+        // Provenance: trained by the initializer on first start (or, in a later context, loaded from its file or a checkpoint).
+        JsonNode p = m.get("provenance");
+        assertThat(p.get("source").asString()).isIn("INITIALIZER", "CONFIGURED_FILE", "FINE_TUNED_CHECKPOINT");
+        assertThat(p.get("configuredSha256").asString()).hasSize(64);
+        assertThat(p.get("configuredFileChanged").asBoolean()).isFalse();
     }
 
     @Test

@@ -36,7 +36,7 @@ abstract class SampleServiceTestBase {
         r.add("kindling.models.wordnet.checkpoint", () -> HOME.resolve("wordnet-default.bin").toString());
         r.add("kindling.fine-tuning.directory", () -> HOME.resolve("data").toString());
         r.add("kindling.fine-tuning.max-batch-delay", () -> "5ms");
-        r.add("kindling.device.max-wait", () -> "0ms");
+        r.add("kindling.routing.default-guard.max-wait", () -> "0ms");
         r.add("kindling.fine-tuning.max-job-bytes", () -> "200000");
         r.add("sample.api-key", () -> KEY);
         r.add("kindling.request-limits.max-texts", () -> "8");

@@ -1,7 +1,6 @@
 package dev.kindling.bench.core;
 
 import dev.kindling.core.backend.Backends;
-import dev.kindling.core.backend.cpu.CpuBackend;
 import dev.kindling.core.nn.Bags;
 import dev.kindling.core.nn.EmbeddingBag;
 import dev.kindling.core.nn.Linear;
@@ -52,7 +51,7 @@ public class CpuKernelBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         System.setProperty("kindling.cpu.vector", String.valueOf(kernels.equals("vector")));
-        String active = ((CpuBackend) Backends.cpu()).kernels().name();
+        String active = Backends.cpu().kernels().name();
         if (kernels.equals("vector") != active.startsWith("vector")) {
             throw new IllegalStateException("asked for " + kernels + " kernels but the backend runs " + active);
         }

@@ -256,7 +256,7 @@ public final class GpuBenchmark {
         double bytes = n * 4.0 * 6 + words * 8.0;
         result("onebit_quant_dequant", ms, String.format(java.util.Locale.ROOT, "4096x4096 per-row, %.0f GB/s effective", bytes / ms / 1e6));
         double api = median(timer, () -> {
-            var q = cuda.quantize().quantize(grad, res, 0, cols, dev.kindling.core.onebit.QuantizationAxis.PER_ROW);
+            var q = cuda.quantize().quantize(grad, res, 0, cols, dev.kindling.core.backend.QuantizationAxis.PER_ROW);
             cuda.quantize().dequantize(q, out, 0, false);
         });
         result("onebit_ops_quant_dequant", api, "QuantizeOps API: bits and means travel through the host (the exchange format)");

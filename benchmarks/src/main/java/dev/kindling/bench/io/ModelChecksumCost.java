@@ -2,7 +2,9 @@ package dev.kindling.bench.io;
 
 import dev.kindling.core.io.Crc32c;
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.text.BucketIndex;
 import dev.kindling.core.text.Dictionary;
+import dev.kindling.core.text.TextFeatures;
 import dev.kindling.core.text.TablePlacement;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
@@ -46,7 +48,7 @@ public final class ModelChecksumCost {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String[] words = {"a", "b", "c"};
         int buckets = (int) (mib * 1024 * 1024 / (DIM * Float.BYTES)) - words.length;
-        Dictionary d = new Dictionary("__label__", buckets, 1, words, new long[]{1, 1, 1}, new boolean[]{true, true, true},
+        Dictionary d = new Dictionary("__label__", TextFeatures.wordNgrams(1, buckets), BucketIndex.all(buckets), 0, words, new long[]{1, 1, 1}, new boolean[]{true, true, true},
                 new String[]{"__label__x", "__label__y"}, new long[]{1, 1});
         TrainingArgs ta = TrainingArgs.defaults().withDim(DIM).withBucket(buckets).withLoss(TrainingArgs.Loss.HS).withVerbose(0);
         TextClassifier model = TextClassifier.initialize(ta, d);

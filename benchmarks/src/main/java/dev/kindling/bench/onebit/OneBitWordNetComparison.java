@@ -1,5 +1,6 @@
 package dev.kindling.bench.onebit;
 
+import dev.kindling.core.backend.QuantizationAxis;
 import dev.kindling.core.device.DevicePool;
 import dev.kindling.core.nn.ClassNLLCriterion;
 import dev.kindling.core.nn.Linear;
@@ -9,7 +10,6 @@ import dev.kindling.core.nn.ReLU;
 import dev.kindling.core.nn.Sequential;
 import dev.kindling.core.onebit.OneBitConfig;
 import dev.kindling.core.onebit.OneBitDataParallel;
-import dev.kindling.core.onebit.QuantizationAxis;
 import dev.kindling.core.onebit.Smoothing;
 import dev.kindling.core.optim.Sgd;
 import dev.kindling.core.parallel.DataParallel;

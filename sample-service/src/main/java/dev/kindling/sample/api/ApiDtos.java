@@ -1,6 +1,9 @@
 package dev.kindling.sample.api;
 
 import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.model.ModelProvenance;
+
+import dev.kindling.core.serving.log.FleetStatus;
 
 import java.util.List;
 
@@ -30,8 +33,20 @@ final class ApiDtos {
     record FeedbackResponse(String model, long sequence, String status) {
     }
 
+    /** {@code digest}: the parameters' checksum at {@code digestVersion}; {@code fleet}: this replica's place in a fleet, or null. */
     record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
-                     boolean fineTuning, List<String> devices) {
+                     boolean fineTuning, List<String> devices, Provenance provenance, long digestVersion, String digest,
+                     FleetStatus fleet) {
+    }
+
+    /** What a model was loaded from: a configured file or a fine-tuned checkpoint, with SHA-256 hashes. */
+    record Provenance(String source, String file, String sha256, String configuredFile, String configuredSha256,
+                      boolean configuredFileChanged, String note) {
+
+        static Provenance of(ModelProvenance p) {
+            return p == null ? null : new Provenance(p.source().name(), p.file() == null ? null : p.file().toString(), p.sha256(),
+                    p.configuredFile() == null ? null : p.configuredFile().toString(), p.configuredSha256(), p.configuredFileChanged(), p.note());
+        }
     }
 
     record JobAccepted(String id, String model, String state, long examples, long badLines, String statusUrl) {

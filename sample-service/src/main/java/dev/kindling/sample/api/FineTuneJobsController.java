@@ -1,7 +1,7 @@
 package dev.kindling.sample.api;
 
 import dev.kindling.core.serving.finetune.FineTuneJob;
-import dev.kindling.core.serving.finetune.FineTuningService;
+import dev.kindling.spring.classifier.Classifiers;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,15 +14,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/fine-tune-jobs")
 public class FineTuneJobsController {
 
-    private final FineTuningService fineTuning;
+    private final Classifiers classifiers;
 
-    public FineTuneJobsController(FineTuningService fineTuning) {
-        this.fineTuning = fineTuning;
+    public FineTuneJobsController(Classifiers classifiers) {
+        this.classifiers = classifiers;
     }
 
     @GetMapping("/{id}")
     public FineTuneJob.Status status(@PathVariable String id) {
-        return fineTuning.job(id).status();
+        return classifiers.job(id).status();
     }
 
     /**
@@ -31,7 +31,7 @@ public class FineTuneJobsController {
      */
     @DeleteMapping("/{id}")
     public ResponseEntity<FineTuneJob.Status> cancel(@PathVariable String id) {
-        FineTuneJob job = fineTuning.job(id);
+        FineTuneJob job = classifiers.job(id);
         if (!job.cancel()) {
             throw new JobAlreadyFinishedException(job.id(), job.state());
         }

@@ -1,15 +1,19 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.core.text.TextRules;
-import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.core.serving.finetune.FineTuneJob;
-import dev.kindling.core.serving.finetune.FineTuningService;
-import dev.kindling.core.serving.model.LabelledExample;
-import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import dev.kindling.core.serving.model.Classification;
-import dev.kindling.core.serving.ClassificationService;
-import dev.kindling.core.serving.model.ModelRegistry;
+import dev.kindling.core.serving.model.InvalidInputException;
+import dev.kindling.core.text.TextRules;
+import dev.kindling.spring.classifier.Classifier;
+import dev.kindling.spring.classifier.Classifiers;
+import dev.kindling.spring.classifier.FeedbackReceipt;
+import dev.kindling.spring.classifier.ModelInfo;
+import dev.kindling.spring.device.DeviceRouter;
+import dev.kindling.spring.device.GuardedDevice;
+import dev.kindling.core.serving.ServingEngine;
+import dev.kindling.core.serving.log.FleetStatus;
 import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.model.VersionDigest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -28,48 +32,61 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-/** Models: list, classify, feedback, fine-tuning jobs. */
+/**
+ * Models: list (with provenance), classify, feedback, fine-tuning jobs, through the starter's {@link Classifiers}; the
+ * engine's errors become problem details by the starter's advice.
+ */
 @RestController
 @RequestMapping("/v1/models")
 public class ModelsController {
 
-    private final ModelRegistry models;
-    private final ClassificationService classification;
-    private final FineTuningService fineTuning;
+    private final Classifiers classifiers;
     private final DeviceRouter devices;
+    private final ServingEngine engine;
 
-    public ModelsController(ModelRegistry models, ClassificationService classification, FineTuningService fineTuning,
-                            DeviceRouter devices) {
-        this.models = models;
-        this.classification = classification;
-        this.fineTuning = fineTuning;
+    public ModelsController(Classifiers classifiers, DeviceRouter devices, ServingEngine engine) {
+        this.classifiers = classifiers;
         this.devices = devices;
+        this.engine = engine;
     }
 
     @GetMapping
     public List<ApiDtos.ModelInfo> list() {
         List<ApiDtos.ModelInfo> out = new ArrayList<>();
-        for (ServedModel m : models.all()) {
-            // The devices that serve this model: its accelerator replicas, then the CPU (always the fallback).
-            List<String> devs = devices.guardedDevices().stream().filter(g -> m.hasReplicaOn(g.device().device()))
-                    .map(g -> g.device().device() + " (" + g.state() + ")").toList();
-            out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labelCount(), m.labelPrefix(),
-                    m.classifier().args().loss().flag(), m.examplesApplied(), m.settings().fineTuning(), devs));
+        for (Classifier c : classifiers.all()) {
+            ModelInfo m = c.info();
+            // The devices that serve this model, with their breaker states: its accelerator replicas, then the CPU.
+            List<String> devs = devices.guardedDevices().stream().filter(g -> m.devices().contains(g.device().device().toString()))
+                    .map(ModelsController::describe).toList();
+            // The parameter digest of the version served, and the fleet's view where replicas learn as one.
+            ServedModel served = engine.model(m.name());
+            VersionDigest d = served.digest();
+            FleetStatus fleet = m.fineTuning() && engine.isFineTuning() && engine.fineTuning().tuner(m.name()).fleet() != null
+                    ? engine.fineTuning().tuner(m.name()).fleet().status() : null;
+            out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labels(), m.labelPrefix(), m.kind(), m.examplesApplied(),
+                    m.fineTuning(), devs, ApiDtos.Provenance.of(m.provenance()), d.version(), d.digest().combined(), fleet));
         }
         return out;
+    }
+
+    private static String describe(GuardedDevice g) {
+        return g.device().device() + " (" + g.state() + ")";
     }
 
     @PostMapping(path = "/{model}/classify", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Object classify(@PathVariable String model, @RequestBody ApiDtos.ClassifyRequest request) {
         if ((request.text() == null) == (request.texts() == null)) {
-            throw new IllegalArgumentException("give either \"text\" (one string) or \"texts\" (a list of strings), not both or neither");
+            throw new InvalidInputException("give either \"text\" (one string) or \"texts\" (a list of strings), not both or neither");
         }
         List<String> texts = request.text() != null ? List.of(request.text()) : request.texts();
         for (String t : texts) {
             checkText(t);
         }
-        List<Classification> results = classification.classifyAll(model, texts, request.k());
+        Classifier classifier = classifiers.get(model);
+        List<Classification> results = request.k() == null ? classifier.classifyAll(texts) : classifier.classifyAll(texts, request.k(), 0f);
         Classification first = results.get(0);
         if (request.text() != null) {
             return new ApiDtos.ClassifyResponse(first.model(), first.version(), first.device(), first.labels());
@@ -91,21 +108,21 @@ public class ModelsController {
         if (request.labels() != null) {
             labels.addAll(request.labels());
         }
-        ServedModel m = models.get(model);
-        List<String> stripped = labels.stream().map(l -> l != null && l.startsWith(m.labelPrefix()) ? l.substring(m.labelPrefix().length()) : l)
-                .toList();
-        long seq = fineTuning.submit(model, new LabelledExample(request.text(), stripped));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new ApiDtos.FeedbackResponse(m.name(), seq, "accepted"));
+        Classifier classifier = classifiers.get(model);
+        String prefix = classifier.info().labelPrefix();
+        List<String> stripped = labels.stream().map(l -> l != null && l.startsWith(prefix) ? l.substring(prefix.length()) : l).toList();
+        FeedbackReceipt receipt = durable(classifier.feedback(request.text(), stripped));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new ApiDtos.FeedbackResponse(receipt.model(), receipt.sequence(), "accepted"));
     }
 
     @PostMapping(path = "/{model}/fine-tune-jobs", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<ApiDtos.JobAccepted> uploadJob(@PathVariable String model, @RequestParam("file") MultipartFile file)
             throws IOException {
         if (file.isEmpty()) {
-            throw new IllegalArgumentException("the uploaded file is empty; expected fastText-format lines such as '__label__x some text'");
+            throw new InvalidInputException("the uploaded file is empty; expected fastText-format lines such as '__label__x some text'");
         }
         try (InputStream in = file.getInputStream()) {
-            return accepted(fineTuning.startJob(model, in));
+            return accepted(classifiers.get(model).startJob(in));
         }
     }
 
@@ -113,7 +130,7 @@ public class ModelsController {
     @PostMapping(path = "/{model}/fine-tune-jobs", consumes = MediaType.TEXT_PLAIN_VALUE)
     public ResponseEntity<ApiDtos.JobAccepted> textJob(@PathVariable String model, HttpServletRequest request) throws IOException {
         try (InputStream in = request.getInputStream()) {
-            return accepted(fineTuning.startJob(model, in));
+            return accepted(classifiers.get(model).startJob(in));
         }
     }
 
@@ -124,10 +141,22 @@ public class ModelsController {
                 .body(new ApiDtos.JobAccepted(job.id(), job.model(), s.state().name(), s.totalExamples(), s.badLineCount(), url));
     }
 
+    /** Waits for the example to be durably logged (202 after that); a refusal (a full queue: 429) is rethrown as itself. */
+    private static FeedbackReceipt durable(CompletableFuture<FeedbackReceipt> accepted) {
+        try {
+            return accepted.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     /** A present, non-blank text; its size (413) and everything else a text must be are the engine's checks. */
     private static void checkText(String text) {
         if (text == null || !TextRules.hasVisibleCharacter(text)) {
-            throw new IllegalArgumentException("\"text\" is missing or blank; expected some words");
+            throw new InvalidInputException("\"text\" is missing or blank; expected some words");
         }
     }
 }

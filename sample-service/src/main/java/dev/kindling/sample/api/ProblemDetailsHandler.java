@@ -1,12 +1,6 @@
 package dev.kindling.sample.api;
 
-import dev.kindling.core.serving.routing.RetryLaterException;
-import dev.kindling.core.serving.routing.DeviceBusyException;
-import dev.kindling.core.serving.routing.NoDeviceAvailableException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
-import dev.kindling.core.serving.finetune.StorageUnavailableException;
-import dev.kindling.core.serving.finetune.UnknownJobException;
-import dev.kindling.core.serving.model.UnknownModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -24,26 +18,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import java.time.Duration;
 
 /**
- * Every error as an RFC 9457 problem detail: 400 for bad input (with what was wrong, in the API's terms),
- * 401 without the API key, 404 for unknown models and jobs, 409 for cancelling a job that already ended,
- * 413 over the size limits, 429 with Retry-After when devices or the fine-tuning queue are full, 503
- * when no device can serve, 507 (503 for a read-only or failed disk) with Retry-After when feedback or a job
- * cannot be stored durably: nothing was acknowledged, a retry succeeds once storage is back.
+ * The sample's own errors as RFC 9457 problem details: 401 without the API key, 409 for cancelling a job that already
+ * ended, 400 for bodies that cannot be read (413 when the JSON reader hit the size limit; 400 for a JSON body that is not
+ * strict UTF-8), 503 while fine-tuning shuts down. The engine's errors (400, 404, 409, 413, 429, 503) are the starter's {@code KindlingProblemDetailsAdvice}.
  */
 @RestControllerAdvice
 public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsHandler.class);
-
-    @ExceptionHandler(PayloadTooLargeException.class)
-    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), null);
-    }
 
     @ExceptionHandler(MissingApiKeyException.class)
     ResponseEntity<ProblemDetail> unauthorized(MissingApiKeyException e) {
@@ -52,29 +34,11 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
                 .body(r.getBody());
     }
 
-    @ExceptionHandler({UnknownModelException.class, UnknownJobException.class})
-    ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
-        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(RetryLaterException.class)
-    ResponseEntity<ProblemDetail> busy(RetryLaterException e) {
-        String title = e instanceof DeviceBusyException ? "Devices busy" : "Fine-tuning queue full";
-        return problem(HttpStatus.TOO_MANY_REQUESTS, title, e.getMessage(), e.retryAfter());
-    }
-
-    @ExceptionHandler({NoDeviceAvailableException.class, IllegalStateException.class})
-    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+    /** The engine refuses new jobs while it shuts down ("retry the job later"). */
+    @ExceptionHandler(IllegalStateException.class)
+    ResponseEntity<ProblemDetail> unavailable(IllegalStateException e) {
         log.warn("request could not be served", e);
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
-    }
-
-    @ExceptionHandler(StorageUnavailableException.class)
-    ResponseEntity<ProblemDetail> storage(StorageUnavailableException e) {
-        log.error("could not store durably: {}", e.getMessage());
-        return e.outOfSpace()
-                ? problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage(), Duration.ofSeconds(30))
-                : problem(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable", e.getMessage(), Duration.ofSeconds(30));
     }
 
     @Override
@@ -83,10 +47,11 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         Throwable t = ex;
         while (t != null) {
             if (t instanceof PayloadTooLargeException p) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(p).getBody());
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .body(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", p.getMessage(), null).getBody());
             }
             if (t instanceof StrictUtf8.MalformedUtf8Exception m) {
-                return ResponseEntity.badRequest().body(badRequest(m).getBody());
+                return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Bad request", m.getMessage(), null).getBody());
             }
             t = t.getCause();
         }

@@ -18,15 +18,20 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the default model on first start: every WordNet 3.1 noun and verb synset, its words and gloss
- * as the text and its hypernym synsets as labels, trained with a hierarchical softmax, saved to the
- * model's checkpoint path. Later starts load that file instead.
+ * as the text and its hypernym synsets (and, by default, theirs) as labels, trained with the two-level
+ * hierarchical softmax over words and word bigrams, saved to the model's checkpoint path. Later starts load
+ * that file instead.
  */
 @Component
 public class WordNetModelInitializer implements ModelInitializer {
@@ -51,13 +56,24 @@ public class WordNetModelInitializer implements ModelInitializer {
                     .withLr(d.getLearningRate()).withWordNgrams(d.getWordNgrams()).withBucket(d.getWordNgrams() > 1 ? 500_000 : 0)
                     .withThread(d.getThreads() > 0 ? d.getThreads() : Runtime.getRuntime().availableProcessors()).withVerbose(0);
             List<HypernymCorpus.Example> examples = HypernymCorpus.build(WordNetSource.wn31Classpath(), args.label());
+            Map<String, List<String>> hypernymsOf = new HashMap<>();
+            for (HypernymCorpus.Example e : examples) {
+                hypernymsOf.put(e.synsetId(), e.labels());
+            }
             if (d.getMaxExamples() > 0 && examples.size() > d.getMaxExamples()) {
                 examples = examples.subList(0, d.getMaxExamples());
             }
             List<LabelledLines.Line> lines = new ArrayList<>(examples.size());
             long n = 0;
             for (HypernymCorpus.Example e : examples) {
-                lines.add(new LabelledLines.Line(++n, Tokenizer.tokens(e.line())));
+                Set<String> labels = new LinkedHashSet<>(e.labels());
+                if (d.isGrandparentLabels()) {
+                    for (String l : e.labels()) {
+                        // A label is "word.<synset id>"; that synset's own hypernyms are one level further up.
+                        labels.addAll(hypernymsOf.getOrDefault(l.substring(l.lastIndexOf('.') + 1), List.of()));
+                    }
+                }
+                lines.add(new LabelledLines.Line(++n, Tokenizer.tokens(String.join(" ", labels) + " " + e.text())));
             }
             log.info("Training the default model '{}' from WordNet 3.1: {} synsets, {} threads, {} epochs (first start only)",
                     modelName, lines.size(), args.thread(), args.epoch());

@@ -8,11 +8,17 @@ import dev.kindling.core.serving.finetune.FineTuningSettings;
 import dev.kindling.core.serving.model.ModelSettings;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.serving.model.UnknownModelException;
-import dev.kindling.core.serving.routing.NoDeviceAvailableException;
+import dev.kindling.core.serving.finetune.FineTuningDisabledException;
+import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.routing.RetryLaterException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import dev.kindling.core.text.TrainingArgs;
+import dev.kindling.spring.classifier.ClassifierAutoConfiguration;
+import dev.kindling.spring.classifier.Classifiers;
+import dev.kindling.spring.model.KindlingModelProperties;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -32,8 +38,9 @@ import java.util.regex.Pattern;
  * Coverage-guided fuzzing of the JSON requests of the API without a server: the body bytes through the API's
  * JSON mapper (the app's {@link ApiJsonCustomizer}) into the request records, then the controller's checks and
  * the engine's (a small real model, fine-tuning on, its log in a scratch directory). Every input must end in an
- * answer {@link ProblemDetailsHandler} gives as 2xx or 4xx: a JSON error described in the API's terms (never a
- * Java class), or one of the exceptions it maps to 400, 404, 413 or 429. Anything else would be a 5xx.
+ * answer that is 2xx or 4xx: a JSON error described in the API's terms by {@link ProblemDetailsHandler} (never a Java
+ * class), or one of the engine's exceptions the starter's problem advice maps to 400, 404, 409, 413 or 429. Anything
+ * else would be a 5xx.
  */
 class JsonRequestFuzzTest {
 
@@ -59,7 +66,10 @@ class JsonRequestFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CONTROLLER = new ModelsController(ENGINE.models(), ENGINE.classification(), ENGINE.fineTuning(), null);
+        // The starter's classifiers over the engine, as its auto-configuration makes them (no observations, feedback in the caller).
+        Classifiers classifiers = new ClassifierAutoConfiguration().kindlingClassifiers(ENGINE, new KindlingModelProperties(),
+                new StaticListableBeanFactory().getBeanProvider(ObservationRegistry.class), Runnable::run);
+        CONTROLLER = new ModelsController(classifiers, null, ENGINE);
         JsonMapper.Builder b = JsonMapper.builder();
         new ApiJsonCustomizer().customize(b);
         MAPPER = b.build();
@@ -111,13 +121,15 @@ class JsonRequestFuzzTest {
         }
     }
 
-    /** Runs a controller call; fails (a finding) on any exception that would not become a 4xx problem. */
+    /**
+     * Runs a controller call; fails (a finding) on any exception that would not become a 4xx problem: the engine's own
+     * types as the starter's advice maps them (a plain IllegalArgumentException, say, would be a 500).
+     */
     private static void answer(Runnable call) {
         try {
             call.run();
-        } catch (PayloadTooLargeException | UnknownModelException | RetryLaterException | NoDeviceAvailableException e) {
-            requireDetail(e);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException | PayloadTooLargeException | UnknownModelException | FineTuningDisabledException
+                 | RetryLaterException e) {
             requireDetail(e);
         }
     }

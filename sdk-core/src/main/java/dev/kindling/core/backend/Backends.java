@@ -1,6 +1,5 @@
 package dev.kindling.core.backend;
 
-import dev.kindling.core.backend.cpu.CpuBackend;
 import dev.kindling.core.tensor.Device;
 
 import java.util.LinkedHashMap;
@@ -13,20 +12,20 @@ import java.util.ServiceLoader;
  * The registry of backends, filled once from {@link ServiceLoader}. A backend that fails to load or
  * reports itself unavailable is remembered with its reason (see {@link #unavailable()}), and tensors
  * cannot be placed on its devices; everything else keeps running on the CPU backend.
+ *
+ * <p>The CPU backend is found the same way (as the {@link HostBackend} service), never named: this
+ * package is the SPI, and its implementations depend on it, not the other way round.
  */
 public final class Backends {
 
     private static final Map<String, Backend> AVAILABLE = new LinkedHashMap<>();
     private static final Map<String, String> UNAVAILABLE = new LinkedHashMap<>();
+    private static final HostBackend CPU = loadCpu();
 
     static {
-        CpuBackend cpu = new CpuBackend();
-        AVAILABLE.put(cpu.deviceType(), cpu);
+        AVAILABLE.put(CPU.deviceType(), CPU);
         try {
             for (ServiceLoader.Provider<Backend> provider : ServiceLoader.load(Backend.class).stream().toList()) {
-                if (provider.type() == CpuBackend.class) {
-                    continue;
-                }
                 try {
                     Backend b = provider.get();
                     Backend.Availability a = b.availability();
@@ -47,6 +46,16 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * The CPU backend ships in sdk-core, so it is looked up with sdk-core's own class loader, whatever the
+     * thread's context loader sees; without it nothing can run, so its absence fails loudly.
+     */
+    private static HostBackend loadCpu() {
+        return ServiceLoader.load(HostBackend.class, Backends.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no CPU backend: META-INF/services/" + HostBackend.class.getName()
+                        + " is missing from the kindling-sdk-core jar on the class path"));
+    }
+
     /** The backend for {@code device}'s type; fails with the recorded reason when it is unavailable. */
     public static Backend forDevice(Device device) {
         Backend b = AVAILABLE.get(device.type());
@@ -59,8 +68,9 @@ public final class Backends {
         return b;
     }
 
-    public static Backend cpu() {
-        return AVAILABLE.get("cpu");
+    /** The CPU backend, with the host storage and kernels that code running its own loops on host tensors uses. */
+    public static HostBackend cpu() {
+        return CPU;
     }
 
     public static boolean isAvailable(String deviceType) {

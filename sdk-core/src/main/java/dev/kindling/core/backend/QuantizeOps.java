@@ -1,7 +1,5 @@
 package dev.kindling.core.backend;
 
-import dev.kindling.core.onebit.QuantizationAxis;
-import dev.kindling.core.onebit.QuantizedGradient;
 import dev.kindling.core.tensor.Tensor;
 
 /**

@@ -1,6 +1,18 @@
 package dev.kindling.core.cli;
 
+import dev.kindling.core.fasttext.FastTextModelReader;
+import dev.kindling.core.fasttext.FastTextModelWriter;
+import dev.kindling.core.fasttext.FastTextQuantizer;
+import dev.kindling.core.fasttext.ModelFiles;
+import dev.kindling.core.fasttext.WordVectors;
+import dev.kindling.core.hsm.BinaryTreeSoftmax;
+import dev.kindling.core.hsm.FullSoftmax;
+import dev.kindling.core.hsm.HierarchicalSoftmax;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.TopK;
+import dev.kindling.core.tensor.Tensor;
+import dev.kindling.core.text.PretrainedVectors;
+import dev.kindling.core.text.TablePlacement;
 import dev.kindling.core.text.BadDataException;
 import dev.kindling.core.text.BadLine;
 import dev.kindling.core.text.BadLinePolicy;
@@ -27,7 +39,9 @@ import java.util.function.Consumer;
 
 /**
  * The {@code kindling} command line, a drop-in for fastText's supervised commands: {@code supervised},
- * {@code test}, {@code predict} and {@code predict-prob}, with fastText's flags and output formats.
+ * {@code quantize}, {@code test}, {@code test-label}, {@code predict}, {@code predict-prob},
+ * {@code print-sentence-vectors} and {@code dump}, with fastText's flags and output formats. Models are
+ * fastText files or Kindling's own, told apart by content.
  * Errors are reported as one message and exit status 1, never a stack trace.
  */
 public final class KindlingCli {
@@ -64,6 +78,10 @@ public final class KindlingCli {
                 case "test" -> test(rest);
                 case "predict" -> predict(rest, false);
                 case "predict-prob" -> predict(rest, true);
+                case "test-label" -> testLabel(rest);
+                case "quantize" -> quantize(rest);
+                case "print-sentence-vectors" -> sentenceVectors(rest);
+                case "dump" -> dump(rest);
                 case "help", "-h", "--help" -> {
                     out.print(Usage.MAIN);
                     yield 0;
@@ -114,7 +132,8 @@ public final class KindlingCli {
             err.print("\r" + p.line());
             err.flush();
         } : null;
-        TextClassifier model = SupervisedTrainer.train(data.lines(), ta, progress);
+        PretrainedVectors pretrained = flags.pretrainedVectors() == null ? null : WordVectors.read(flags.pretrainedVectors(), ta.dim());
+        TextClassifier model = SupervisedTrainer.train(data.lines(), ta, pretrained, progress);
         if (ta.verbose() >= 2) {
             err.println();
         }
@@ -122,8 +141,30 @@ public final class KindlingCli {
             err.printf(Locale.ROOT, "Number of words:  %d%nNumber of labels: %d%n", model.dictionary().wordCount(),
                     model.dictionary().labelCount());
         }
-        model.save(Path.of(flags.output() + ".bin"));
+        save(model, Path.of(flags.output() + ".bin"), flags.format(), ta.verbose());
+        WordVectors.write(model, Path.of(flags.output() + ".vec"));
         return 0;
+    }
+
+    /** PREFIX.bin in fastText's format when it can hold the model (or when asked), else in Kindling's. */
+    private void save(TextClassifier model, Path file, SupervisedFlags.OutputFormat format, int verbose) throws IOException {
+        if (format != SupervisedFlags.OutputFormat.KINDLING) {
+            try {
+                FastTextModelWriter.write(model, file);
+                if (verbose >= 1) {
+                    err.println("Wrote " + file + " in fastText's format");
+                }
+                return;
+            } catch (IllegalArgumentException e) {
+                if (format == SupervisedFlags.OutputFormat.FASTTEXT) {
+                    throw e;
+                }
+                if (verbose >= 1) {
+                    err.println("Writing " + file + " in Kindling's format: " + e.getMessage());
+                }
+            }
+        }
+        model.save(file);
     }
 
     private void reportSkipped(String file, List<BadLine> bad) {
@@ -139,12 +180,9 @@ public final class KindlingCli {
         if (args.length < 2 || args.length > 4) {
             throw new UsageException("test takes a model, a test file, and optionally k and a threshold", Usage.TEST);
         }
-        TextClassifier model = TextClassifier.load(Path.of(args[0]));
-        int k = args.length > 2 ? parseInt("k", args[2], Usage.TEST) : 1;
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
+        int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], Usage.TEST) : 1, model, Usage.TEST);
         float threshold = args.length > 3 ? parseFloat("threshold", args[3], Usage.TEST) : 0f;
-        if (k <= 0) {
-            throw new UsageException("k must be positive, got " + k, Usage.TEST);
-        }
         long examples = 0, gold = 0, predicted = 0, correct = 0, skipped = 0;
         try (InputStream in = open(args[1])) {
             Utf8Lines lines = new Utf8Lines(in);
@@ -159,13 +197,10 @@ public final class KindlingCli {
                 if (labels.length == 0) {
                     continue;
                 }
-                TopK top = model.predictIds(tokens, k);
+                TopK top = model.predictIds(tokens, k, threshold);
                 examples++;
                 gold += labels.length;
                 for (int i = 0; i < top.size(); i++) {
-                    if (Math.exp(top.logProbs()[i]) < threshold) {
-                        break;
-                    }
                     predicted++;
                     int c = top.classes()[i];
                     if (Arrays.stream(labels).anyMatch(g -> g == c)) {
@@ -194,12 +229,9 @@ public final class KindlingCli {
         if (args.length < 2 || args.length > 4) {
             throw new UsageException("predict takes a model, a file (or - for standard input), and optionally k and a threshold", usage);
         }
-        TextClassifier model = TextClassifier.load(Path.of(args[0]));
-        int k = args.length > 2 ? parseInt("k", args[2], usage) : 1;
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
+        int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], usage) : 1, model, usage);
         float threshold = args.length > 3 ? parseFloat("threshold", args[3], usage) : 0f;
-        if (k <= 0) {
-            throw new UsageException("k must be positive, got " + k, usage);
-        }
         long bad = 0;
         try (InputStream in = open(args[1])) {
             Utf8Lines lines = new Utf8Lines(in);
@@ -210,13 +242,10 @@ public final class KindlingCli {
                     out.println();
                     continue;
                 }
-                TopK top = model.predictIds(Tokenizer.tokens(l.text()), k);
+                TopK top = model.predictIds(Tokenizer.tokens(l.text()), k, threshold);
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < top.size(); i++) {
                     double p = Math.exp(top.logProbs()[i]);
-                    if (p < threshold) {
-                        break;
-                    }
                     if (!sb.isEmpty()) {
                         sb.append(' ');
                     }
@@ -232,6 +261,129 @@ public final class KindlingCli {
             }
         }
         return 0;
+    }
+
+    /** k as fastText takes it: −1 means every label. */
+    private static int labelsWanted(int k, TextClassifier model, String usage) {
+        if (k == -1) {
+            return model.dictionary().labelCount();
+        }
+        if (k <= 0) {
+            throw new UsageException("k must be positive (or -1 for all labels), got " + k, usage);
+        }
+        return k;
+    }
+
+    private int testLabel(String[] args) throws IOException {
+        if (args.length < 2 || args.length > 4) {
+            throw new UsageException("test-label takes a model, a test file, and optionally k and a threshold", Usage.TEST_LABEL);
+        }
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
+        int k = labelsWanted(args.length > 2 ? parseInt("k", args[2], Usage.TEST_LABEL) : 1, model, Usage.TEST_LABEL);
+        float threshold = args.length > 3 ? parseFloat("threshold", args[3], Usage.TEST_LABEL) : 0f;
+        TestLabelReport report = new TestLabelReport(model.dictionary().labelCount());
+        long examples = 0, gold = 0, predicted = 0, correct = 0;
+        try (InputStream in = open(args[1])) {
+            Utf8Lines lines = new Utf8Lines(in);
+            for (Utf8Lines.Line l = lines.next(); l != null; l = lines.next()) {
+                if (l.text() == null) {
+                    continue;
+                }
+                List<String> tokens = Tokenizer.tokens(l.text());
+                int[] labels = Arrays.stream(model.dictionary().labelIds(tokens)).filter(id -> id >= 0).toArray();
+                if (labels.length == 0) {
+                    continue;
+                }
+                TopK top = model.predictIds(tokens, k, threshold);
+                report.add(labels, top.classes());
+                examples++;
+                gold += labels.length;
+                predicted += top.size();
+                for (int c : top.classes()) {
+                    correct += Arrays.stream(labels).anyMatch(g -> g == c) ? 1 : 0;
+                }
+            }
+        }
+        report.print(model.dictionary(), out);
+        out.println("N\t" + examples);
+        out.println("P@" + k + "\t" + String.format(Locale.ROOT, "%.3f", predicted == 0 ? Double.NaN : correct / (double) predicted));
+        out.println("R@" + k + "\t" + String.format(Locale.ROOT, "%.3f", gold == 0 ? Double.NaN : correct / (double) gold));
+        return 0;
+    }
+
+    private int quantize(String[] args) throws IOException {
+        QuantizeFlags flags = QuantizeFlags.parse(args);
+        Path bin = Path.of(flags.output() + ".bin");
+        TextClassifier model = ModelFiles.load(bin);
+        List<LabelledLines.Line> lines = List.of();
+        if (flags.input() != null && flags.options().retrain()) {
+            try (InputStream in = Files.newInputStream(flags.input())) {
+                lines = LabelledLines.read(in, model.dictionary().labelPrefix()).lines();
+            }
+        }
+        Path ftz = Path.of(flags.output() + ".ftz");
+        TextClassifier kept = FastTextQuantizer.quantize(model, flags.options(), lines, ftz);
+        if (flags.verbose() >= 1) {
+            err.println("Wrote " + ftz + ": " + kept.dictionary().wordCount() + " words and " + kept.dictionary().buckets()
+                    + " n-gram buckets kept, quantized");
+        }
+        return 0;
+    }
+
+    private int sentenceVectors(String[] args) throws IOException {
+        if (args.length != 1) {
+            throw new UsageException("print-sentence-vectors takes a model and reads sentences from standard input", Usage.SENTENCE_VECTORS);
+        }
+        TextClassifier model = ModelFiles.load(Path.of(args[0]), TablePlacement.OFF_HEAP);
+        Tensor h = Tensor.zeros(1, model.dim());
+        Utf8Lines lines = new Utf8Lines(stdin);
+        StringBuilder sb = new StringBuilder();
+        for (Utf8Lines.Line l = lines.next(); l != null; l = lines.next()) {
+            sb.setLength(0);
+            if (l.text() != null) {
+                // As fastText: the mean of the line's input rows (words, character and word n-grams), five significant digits.
+                model.hidden(model.dictionary().inputRows(Tokenizer.tokens(l.text()), false), h.segment(), h.offset());
+                for (int j = 0; j < model.dim(); j++) {
+                    sb.append(CFormat.significant(h.getFlat(j), 5)).append(' ');
+                }
+            }
+            out.println(sb);
+        }
+        return 0;
+    }
+
+    private int dump(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new UsageException("dump takes a model and one of args, dict, input, output", Usage.DUMP);
+        }
+        Path file = Path.of(args[0]);
+        boolean fastText = FastTextModelReader.isFastTextModel(file);
+        FastTextModelReader.Contents contents = fastText ? FastTextModelReader.readContents(file, TablePlacement.HEAP) : null;
+        TextClassifier model = fastText ? null : TextClassifier.load(file);
+        switch (args[1]) {
+            case "args" -> {
+                if (fastText) {
+                    ModelDump.args(contents.args(), out);
+                } else {
+                    ModelDump.args(model, out);
+                }
+            }
+            case "dict" -> ModelDump.dictionary(ModelFiles.load(file).dictionary(), out);
+            case "input" -> ModelDump.matrix(fastText ? contents.input() : model.inputTable(), out);
+            case "output" -> ModelDump.matrix(fastText ? contents.output() : outputMatrix(model), out);
+            default -> throw new UsageException("dump prints args, dict, input or output, not '" + args[1] + "'", Usage.DUMP);
+        }
+        return 0;
+    }
+
+    private static Tensor outputMatrix(TextClassifier model) {
+        return switch (model.output()) {
+            case FullSoftmax s -> s.weight();
+            case IndependentLogistic l -> l.weight();
+            case BinaryTreeSoftmax t -> t.nodeWeight().value();
+            case HierarchicalSoftmax h -> h.classWeight().value();
+            default -> throw new IllegalArgumentException("cannot dump the output of " + model.output());
+        };
     }
 
     private InputStream open(String file) throws IOException {

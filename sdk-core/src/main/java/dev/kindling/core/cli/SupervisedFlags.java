@@ -6,15 +6,38 @@ import dev.kindling.core.text.TrainingArgs;
 import java.nio.file.Path;
 
 /** The flags of {@code kindling supervised}, parsed fastText style ({@code -name value}). */
-record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePolicy badLines) {
+record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePolicy badLines, Path pretrainedVectors, OutputFormat format) {
+
+    /**
+     * Which file {@code PREFIX.bin} becomes: Kindling's (the default: checksummed, verified on every load), fastText's
+     * ({@code fasttext}, for fastText itself to load; it carries no checksums), or fastText's where it can hold the model.
+     */
+    enum OutputFormat {
+        AUTO, FASTTEXT, KINDLING;
+
+        static OutputFormat parse(String s) {
+            return switch (s) {
+                case "auto" -> AUTO;
+                case "fasttext" -> FASTTEXT;
+                case "kindling" -> KINDLING;
+                default -> throw new IllegalArgumentException("unsupported -format '" + s + "': use auto, fasttext or kindling");
+            };
+        }
+    }
 
     static SupervisedFlags parse(String[] argv) {
         TrainingArgs a = TrainingArgs.defaults();
         Path input = null;
         String output = null;
         BadLinePolicy policy = BadLinePolicy.SKIP;
+        Path pretrained = null;
+        OutputFormat format = OutputFormat.KINDLING;
         for (int i = 0; i < argv.length; i += 2) {
             String flag = argv[i];
+            if (flag.equals("-saveOutput")) {
+                i--;   // a switch without a value in fastText; the output matrix is always in the model file
+                continue;
+            }
             if (!flag.startsWith("-")) {
                 throw new UsageException("expected a flag starting with '-', got '" + flag + "'", Usage.SUPERVISED);
             }
@@ -36,6 +59,14 @@ record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePoli
                         policy = BadLinePolicy.parse(v);
                         yield a;
                     }
+                    case "-pretrainedVectors" -> {
+                        pretrained = Path.of(v);
+                        yield a;
+                    }
+                    case "-format" -> {
+                        format = OutputFormat.parse(v);
+                        yield a;
+                    }
                     case "-lr" -> a.withLr(f(flag, v));
                     case "-lrUpdateRate" -> a.withLrUpdateRate(n(flag, v));
                     case "-dim" -> a.withDim(n(flag, v));
@@ -50,18 +81,15 @@ record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePoli
                     case "-label" -> a.withLabel(v);
                     case "-seed" -> a.withSeed(n(flag, v));
                     case "-verbose" -> a.withVerbose(n(flag, v));
-                    case "-ws", "-neg" -> {
+                    case "-neg" -> a.withNeg(n(flag, v));
+                    case "-minn" -> a.withMinn(n(flag, v));
+                    case "-maxn" -> a.withMaxn(n(flag, v));
+                    case "-ws" -> {
                         n(flag, v);
                         yield a;
                     }
                     case "-t" -> {
                         f(flag, v);
-                        yield a;
-                    }
-                    case "-minn", "-maxn" -> {
-                        if (n(flag, v) != 0) {
-                            throw new UsageException(flag + ": character n-grams are not supported by kindling (use 0)", Usage.SUPERVISED);
-                        }
                         yield a;
                     }
                     default -> throw new UsageException("unknown flag " + flag, Usage.SUPERVISED);
@@ -75,7 +103,7 @@ record SupervisedFlags(Path input, String output, TrainingArgs args, BadLinePoli
         if (input == null || output == null) {
             throw new UsageException("-input and -output are required", Usage.SUPERVISED);
         }
-        return new SupervisedFlags(input, output, a, policy);
+        return new SupervisedFlags(input, output, a, policy, pretrained, format);
     }
 
     private static int n(String flag, String v) {

@@ -1,7 +1,6 @@
 package dev.kindling.core.demo;
 
 import dev.kindling.core.backend.Backends;
-import dev.kindling.core.backend.cpu.CpuBackend;
 import dev.kindling.core.io.Checkpoints;
 import dev.kindling.core.nn.Bags;
 import dev.kindling.core.nn.CrossEntropyCriterion;
@@ -56,7 +55,7 @@ public final class QuickStartDemo {
     }
 
     public static void main(String[] args) throws IOException {
-        System.out.println("Kindling quick start - CPU kernels: " + ((CpuBackend) Backends.cpu()).kernels().name()
+        System.out.println("Kindling quick start - CPU kernels: " + Backends.cpu().kernels().name()
                 + ", backends available: " + Backends.availableTypes() + ", unavailable: " + Backends.unavailable());
         Map<String, Integer> vocab = new HashMap<>();
         List<String> labels = new ArrayList<>();

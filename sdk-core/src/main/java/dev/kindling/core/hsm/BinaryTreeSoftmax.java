@@ -1,7 +1,8 @@
 package dev.kindling.core.hsm;
 
-import dev.kindling.core.backend.cpu.CpuKernels;
-import dev.kindling.core.backend.cpu.TreePathKernels;
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
+import dev.kindling.core.backend.TreePathKernels;
 import dev.kindling.core.nn.Module;
 import dev.kindling.core.nn.Parameter;
 import dev.kindling.core.tensor.IndexTensor;
@@ -41,9 +42,10 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
     /** Bias of the node a new class hangs under (new class on its right): σ(−30) keeps it out of predictions. */
     public static final float NEW_CLASS_BIAS = -30f;
 
-    private static final TreePathKernels KERNELS = TreePathKernels.preferred();
+    private static final TreePathKernels KERNELS = Backends.cpu().treePath();
 
     private final int dim;
+    private final ScoreConvention convention;
     private final Parameter nodeWeight;
     private Tensor nodeBias;
     // Growth publishes the bigger tensors before the tree, so a reader that loads the tree first never meets
@@ -63,6 +65,12 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     /** An output layer over existing tensors (a loaded model). */
     public BinaryTreeSoftmax(CodeTree tree, Tensor nodeWeight, Tensor nodeBias) {
+        this(tree, nodeWeight, nodeBias, ScoreConvention.EXACT);
+    }
+
+    /** An output layer over existing tensors whose top-k reports scores by {@code convention} (fastText's, for a model read from fastText). */
+    public BinaryTreeSoftmax(CodeTree tree, Tensor nodeWeight, Tensor nodeBias, ScoreConvention convention) {
+        this.convention = convention;
         Shapes.requireRank("tree softmax node weight", nodeWeight, 2);
         this.dim = nodeWeight.size(1);
         requireDim(dim);
@@ -115,6 +123,11 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         return tree;
     }
 
+    @Override
+    public ScoreConvention scoreConvention() {
+        return convention;
+    }
+
     public Parameter nodeWeight() {
         return nodeWeight;
     }
@@ -157,7 +170,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         rows = Arrays.stream(rows).distinct().sorted().toArray();
         Tensor wValues = Tensor.zeros(rows.length, dim);
         Tensor gradInput = Tensor.zeros(x.size(0), dim);
-        CpuKernels k = KERNELS.kernels();
+        HostKernels k = KERNELS.kernels();
         MemorySegment xs = x.segment(), gs = gradInput.segment(), ws = s.weight().segment();
         for (int b = 0; b < targets.numel(); b++) {
             int cls = targets.get(b);
@@ -263,7 +276,24 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
                     + "; use topKBatch for several rows");
         }
         Snapshot s = snapshot();
-        return TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x.segment(), x.offset(), requireK(k, s.tree()));
+        return search(s, x.segment(), x.offset(), requireK(k, s.tree()), 0f);
+    }
+
+    @Override
+    public TopK topK(Tensor input, int k, float threshold) {
+        if (convention != ScoreConvention.FASTTEXT) {
+            return OutputLayer.super.topK(input, k, threshold);
+        }
+        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        check(x);
+        Snapshot s = snapshot();
+        return search(s, x.segment(), x.offset(), requireK(k, s.tree()), threshold);
+    }
+
+    private TopK search(Snapshot s, MemorySegment x, long xOff, int k, float threshold) {
+        return convention == ScoreConvention.FASTTEXT
+                ? FastTextTreeSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x, xOff, k, threshold)
+                : TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x, xOff, k);
     }
 
     @Override
@@ -273,7 +303,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         int kk = requireK(k, s.tree());
         List<TopK> out = new ArrayList<>(x.size(0));
         for (int b = 0; b < x.size(0); b++) {
-            out.add(TreeTopKSearch.search(KERNELS, s.tree(), s.weight(), s.bias(), x.segment(), x.offset() + (long) b * dim, kk));
+            out.add(search(s, x.segment(), x.offset() + (long) b * dim, kk, 0f));
         }
         return out;
     }
@@ -353,6 +383,6 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     @Override
     public String toString() {
-        return "BinaryTreeSoftmax(" + dim + " -> " + tree + ")";
+        return "BinaryTreeSoftmax(" + dim + " -> " + tree + (convention == ScoreConvention.FASTTEXT ? ", fastText scores" : "") + ")";
     }
 }

@@ -28,6 +28,10 @@ import java.util.Random;
  */
 public final class HierarchicalSoftmax extends Module<HsmBatch> implements OutputLayer {
 
+    /** Names of the tables in row patches (and in checkpoints' terms): the cluster layer and the class layer. */
+    public static final String CLUSTER_WEIGHT = "hsm.clusterWeight", CLUSTER_BIAS = "hsm.clusterBias",
+            CLASS_WEIGHT = "hsm.classWeight", CLASS_BIAS = "hsm.classBias";
+
     /** Bias given to classes and clusters added by {@link #addClasses}: far enough below to leave existing probabilities unchanged. */
     public static final float NEW_CLASS_BIAS = -30f;
 
@@ -354,6 +358,31 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
      * when training first reaches it, it starts like an untrained class instead (bias 0), or a handful of
      * feedback examples could never lift it.
      */
+    @Override
+    public Tensor patchTarget(String table) {
+        HsmTables t = tables;
+        return switch (table) {
+            case CLUSTER_WEIGHT -> t.clusterWeight();
+            case CLUSTER_BIAS -> t.clusterBias();
+            case CLASS_WEIGHT -> t.classWeight();
+            case CLASS_BIAS -> t.classBias();
+            default -> OutputLayer.super.patchTarget(table);
+        };
+    }
+
+    /** The cluster layer and the targets' clusters, copied (host tables only; a device-resident HSM trains in place). */
+    @Override
+    public StagedOutput stage(int[] classes) {
+        HsmTables t = tables;
+        if (!t.classWeight().device().isCpu()) {
+            return null;
+        }
+        for (int cls : classes) {
+            mapping.requireClass(cls);
+        }
+        return new StagedHsm(t, classes, ops(t));
+    }
+
     @Override
     public void prepareToTrain(int cls) {
         if (classBias.value().getFlat(cls) == NEW_CLASS_BIAS) {

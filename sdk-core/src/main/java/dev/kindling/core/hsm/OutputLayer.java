@@ -44,8 +44,31 @@ public interface OutputLayer {
     /** log p(k | input[b]) for every class, [batch, N]: scores everything, for checks and small models. */
     Tensor logProbsAll(Tensor input);
 
-    /** The k most probable classes of one input row [d] or [1, d], exactly. */
+    /**
+     * The k most probable classes of one input row [d] or [1, d], exactly, with their log-probabilities, or,
+     * under {@link ScoreConvention#FASTTEXT}, fastText's scores (which a tree softmax may return for fewer
+     * than k classes, as fastText does).
+     */
     TopK topK(Tensor input, int k);
+
+    /**
+     * {@link #topK} limited to classes whose probability reaches {@code threshold} (in [0, 1]); under fastText's
+     * convention the threshold applies as fastText applies it, inside its search, which decides among tied
+     * classes.
+     */
+    default TopK topK(Tensor input, int k, float threshold) {
+        TopK top = topK(input, k);
+        int n = 0;
+        while (n < top.size() && scoreConvention().passes(top.logProbs()[n], threshold)) {
+            n++;
+        }
+        return n == top.size() ? top : new TopK(java.util.Arrays.copyOf(top.classes(), n), java.util.Arrays.copyOf(top.logProbs(), n));
+    }
+
+    /** How {@link #topK} reports scores: true log-probabilities unless the layer reproduces fastText's numbers. */
+    default ScoreConvention scoreConvention() {
+        return ScoreConvention.EXACT;
+    }
 
     /** Exact top-k for every row of [batch, d]. */
     List<TopK> topKBatch(Tensor input, int k);
@@ -56,6 +79,25 @@ public interface OutputLayer {
      * must not.
      */
     int addClasses(int count);
+
+    /**
+     * A private copy of the rows that training on {@code classes} can change, to train on while this layer goes on
+     * serving (see {@link StagedOutput}); null where the layer cannot stage, and its caller trains it in place.
+     * Must not run concurrently with training or growth.
+     */
+    default StagedOutput stage(int[] classes) {
+        return null;
+    }
+
+    /**
+     * The live table a {@link dev.kindling.core.tensor.RowPatch} of this layer names (as {@link StagedOutput#patches}
+     * names them), for another copy of the model to apply what one copy learned.
+     *
+     * @throws IllegalArgumentException when this layer has no such table
+     */
+    default Tensor patchTarget(String table) {
+        throw new IllegalArgumentException(this + " has no table '" + table + "' to patch");
+    }
 
     /**
      * Called before a class is trained: a class added by {@link #addClasses} starts out near-impossible, and

@@ -1,6 +1,6 @@
 package dev.kindling.core.hsm;
 
-import dev.kindling.core.backend.cpu.TreePathKernels;
+import dev.kindling.core.backend.TreePathKernels;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package dev.kindling.core.io;
 
-import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.backend.Backends;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
@@ -276,7 +276,7 @@ public final class SafetensorsFile {
         if (e.fileOffset() % Float.BYTES != 0) {
             throw new CheckpointFormatException(path + ": tensor '" + name + "' starts at an unaligned file offset " + e.fileOffset());
         }
-        Tensor t = Tensor.wrap(CpuStorage.map(path, e.fileOffset(), e.numel(), FileChannel.MapMode.READ_ONLY, Arena.ofAuto()), 0, e.shape());
+        Tensor t = Tensor.wrap(Backends.cpu().map(path, e.fileOffset(), e.numel(), FileChannel.MapMode.READ_ONLY, Arena.ofAuto()), 0, e.shape());
         if (check == MappedVerification.VERIFY) {
             verify(e, t.segment().asSlice(0, e.byteLength()));
         }

@@ -1,5 +1,7 @@
 package dev.kindling.core.onebit;
 
+import dev.kindling.core.backend.QuantizationAxis;
+
 /**
  * Settings of {@link OneBitDataParallel}.
  *

@@ -1,6 +1,8 @@
 package dev.kindling.core.onebit;
 
+import dev.kindling.core.backend.QuantizationAxis;
 import dev.kindling.core.backend.QuantizeOps;
+import dev.kindling.core.backend.QuantizedGradient;
 import dev.kindling.core.nn.Module;
 import dev.kindling.core.nn.Parameter;
 import dev.kindling.core.parallel.AllReduce;

@@ -1,6 +1,7 @@
 package dev.kindling.core.serving;
 
 import dev.kindling.core.serving.model.Classification;
+import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import dev.kindling.core.serving.model.RequestLimits;
@@ -19,6 +20,10 @@ public final class ClassificationService {
     /** Told about every classification call (metrics); implementations must be fast and must not throw. */
     public interface Observer {
         void classified(String model, Device device, int texts, long nanos, boolean fellBack);
+
+        /** A call that failed after the model was found ({@code failure}: the caller's input, busy devices, no device). */
+        default void failed(String model, int texts, long nanos, RuntimeException failure) {
+        }
     }
 
     private final ModelRegistry models;
@@ -47,7 +52,7 @@ public final class ClassificationService {
     public List<Classification> classifyAll(String model, List<String> texts, Integer k) {
         ServedModel m = models.get(model);
         if (texts == null || texts.isEmpty()) {
-            throw new IllegalArgumentException("no text to classify; expected at least one");
+            throw new InvalidInputException("no text to classify; expected at least one");
         }
         if (texts.size() > limits.maxTexts()) {
             throw new PayloadTooLargeException(texts.size() + " texts in one request; the limit is " + limits.maxTexts());
@@ -59,9 +64,15 @@ public final class ClassificationService {
         }
         int kk = k == null ? m.settings().k() : k;
         long start = System.nanoTime();
-        InferenceRouter.Routed<List<Classification>> r = router.execute(
-                d -> m.settings().devices().includes(d) && m.hasReplicaOn(d),
-                device -> () -> m.classifyAll(texts, kk, device));
+        InferenceRouter.Routed<List<Classification>> r;
+        try {
+            r = router.execute(d -> m.settings().devices().includes(d) && m.hasReplicaOn(d), device -> () -> m.classifyAll(texts, kk, device));
+        } catch (RuntimeException e) {
+            if (observer != null) {
+                observer.failed(m.name(), texts.size(), System.nanoTime() - start, e);
+            }
+            throw e;
+        }
         if (observer != null) {
             observer.classified(m.name(), r.device(), texts.size(), System.nanoTime() - start, r.fellBack());
         }

@@ -2,10 +2,12 @@ package dev.kindling.core.serving;
 
 import dev.kindling.core.device.DevicePool;
 import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
 import dev.kindling.core.serving.log.UpdateLogFactory;
+import dev.kindling.core.serving.log.FleetLogFactory;
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.ModelInitializer;
@@ -81,14 +83,24 @@ public final class ServingEngine implements AutoCloseable {
      * @throws dev.kindling.core.serving.finetune.FineTuningBusyException when the model's queue is full (retry later)
      */
     public Acknowledgement feedback(String model, LabelledExample example) {
-        long seq = fineTuning().submit(model, example);
+        if (fineTuning == null) {
+            models.get(model);   // an unknown model is reported as such
+            throw new FineTuningDisabledException("model '" + model + "' does not accept feedback: this serving engine was built without"
+                    + " fine-tuning");
+        }
+        long seq = fineTuning.submit(model, example);
         ModelFineTuner tuner = fineTuning().tuner(model);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }
 
     /** Starts a fine-tuning job over fastText-format lines; returns once the job is stored durably. */
     public FineTuneJob startJob(String model, InputStream lines) throws IOException {
-        return fineTuning().startJob(model, lines);
+        if (fineTuning == null) {
+            models.get(model);
+            throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning jobs: this serving engine was built"
+                    + " without fine-tuning");
+        }
+        return fineTuning.startJob(model, lines);
     }
 
     /** A job by id (also a finished one, while it is kept). */
@@ -147,6 +159,8 @@ public final class ServingEngine implements AutoCloseable {
         private final List<ModelInitializer> initializers = new ArrayList<>();
         private FineTuningSettings fineTuning = FineTuningSettings.defaults();
         private UpdateLogFactory updateLogs;
+        private FleetLogFactory fleetLogs;
+        private Duration fleetCatchUp = Duration.ofSeconds(30);
         private InferenceRouter router;
         private Function<ServedModel, RowCache> rowCaches;
         private ModelFineTuner.Listener updateListener;
@@ -185,6 +199,17 @@ public final class ServingEngine implements AutoCloseable {
         /** Where accepted examples are logged: the local write-ahead log by default, a distributed log for fleets. */
         public Builder updateLogs(UpdateLogFactory factory) {
             this.updateLogs = factory;
+            return this;
+        }
+
+        /**
+         * Makes every fine-tuned model one replica of a fleet that learns as one model through {@code logs} (e.g. Kafka):
+         * {@link #start()} waits up to {@code catchUp} for each model to hold the fleet's current model (it serves what it
+         * has meanwhile). Fleet models must be {@code -loss hsm} or {@code softmax} (they ship what they learn as deltas).
+         */
+        public Builder fleet(FleetLogFactory logs, Duration catchUp) {
+            this.fleetLogs = logs;
+            this.fleetCatchUp = Objects.requireNonNull(catchUp, "catchUp");
             return this;
         }
 
@@ -233,7 +258,7 @@ public final class ServingEngine implements AutoCloseable {
                 if (fineTuning != null) {
                     UpdateLogFactory logs = updateLogs != null ? updateLogs
                             : UpdateLogFactory.local(fineTuning.walSegmentBytes(), fineTuning::approvedTruncation);
-                    ft = new FineTuningService(registry, fineTuning, logs, updateListener, limits);
+                    ft = new FineTuningService(registry, fineTuning, logs, fleetLogs, fleetCatchUp, updateListener, limits);
                 }
                 return new ServingEngine(registry, ft, r, new ClassificationService(registry, r, limits, classificationObserver), router == null);
             } catch (IOException | RuntimeException e) {

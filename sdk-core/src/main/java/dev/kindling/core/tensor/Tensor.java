@@ -2,7 +2,6 @@ package dev.kindling.core.tensor;
 
 import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.Backends;
-import dev.kindling.core.backend.cpu.CpuStorage;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -52,7 +51,7 @@ public final class Tensor {
 
     /** A zero-filled CPU tensor in native memory, outside the Java heap (for tables larger than the heap). */
     public static Tensor offHeap(int... shape) {
-        return new Tensor(CpuStorage.allocateNative(Shapes.numel(shape)), 0, shape);
+        return new Tensor(Backends.cpu().allocateNative(Shapes.numel(shape)), 0, shape);
     }
 
     /** A CPU tensor that uses {@code data} as its storage (no copy). */
@@ -61,7 +60,7 @@ public final class Tensor {
             throw new IllegalArgumentException("shape " + Shapes.str(shape) + " holds " + Shapes.numel(shape)
                     + " elements but the array has " + data.length);
         }
-        return new Tensor(CpuStorage.ofArray(data), 0, shape);
+        return new Tensor(Backends.cpu().wrap(data), 0, shape);
     }
 
     /** A CPU tensor holding a copy of {@code data}. */
@@ -141,10 +140,10 @@ public final class Tensor {
      * {@link #offset()}). Fails for tensors on other devices.
      */
     public MemorySegment segment() {
-        if (!(storage instanceof CpuStorage cpu)) {
+        if (!(storage instanceof HostStorage host)) {
             throw new IllegalStateException("tensor lives on " + device() + ", not in host memory; copy it with to(Device.CPU)");
         }
-        return cpu.segment();
+        return host.segment();
     }
 
     /** A tensor of another shape with the same elements (no copy). */
@@ -250,19 +249,19 @@ public final class Tensor {
 
     public float getFlat(long i) {
         checkFlat(i);
-        if (storage instanceof CpuStorage cpu) {
-            return cpu.segment().getAtIndex(ValueLayout.JAVA_FLOAT, offset + i);
+        if (storage instanceof HostStorage host) {
+            return host.segment().getAtIndex(ValueLayout.JAVA_FLOAT, offset + i);
         }
         return narrowFlat(i).toArray()[0];
     }
 
     public void setFlat(long i, float value) {
         checkFlat(i);
-        if (storage instanceof CpuStorage cpu) {
-            if (cpu.segment().isReadOnly()) {
+        if (storage instanceof HostStorage host) {
+            if (host.segment().isReadOnly()) {
                 throw new UnsupportedOperationException("tensor is read-only (e.g. memory-mapped from a checkpoint); copy() it to modify");
             }
-            cpu.segment().setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, value);
+            host.segment().setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, value);
         } else {
             narrowFlat(i).copyFrom(Tensor.wrap(new float[]{value}, 1));
         }

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the source changed, {@link #refresh} copies what changed: the input rows and output rows a training step
  * wrote, everything after labels were added. Tokenizing and the dictionary stay on the host (the source's).
  *
- * <p>Only the two-level HSM and the full softmax ({@code -loss hsm|softmax}) have device kernels; the tree
- * softmax ({@code -loss hs}) is host-only, and a replica of such a model is refused.
+ * <p>Only the two-level HSM ({@code -loss hsm}) has device kernels for its top-k; the other output layers (the tree
+ * softmax, the full softmax, ns/ova) are host-only, and a replica of such a model is refused.
  *
  * <p>Predictions read the source's dictionary: the caller keeps them and the source's changes apart (the
  * serving engine predicts under its read lock and refreshes inside its update), so that an answer never
@@ -46,7 +46,7 @@ public final class ClassifierReplica {
     /** A replica of {@code source} on {@code device}: copies its input table and output layer there. */
     public static ClassifierReplica of(TextClassifier source, Device device) {
         if (!(source.output() instanceof HierarchicalSoftmax)) {
-            throw new IllegalArgumentException("a device replica needs an -loss hsm or -loss softmax model; " + source.output()
+            throw new IllegalArgumentException("a device replica needs an -loss hsm model; " + source.output()
                     + " (-loss " + source.args().loss().flag() + ") runs on the CPU only");
         }
         return new ClassifierReplica(source, device);

@@ -1,5 +1,6 @@
 package dev.kindling.core.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -7,44 +8,56 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 /**
- * Words and labels of a text classifier, and the mapping of a tokenized line to input-table rows.
- * The input table holds the n-gram buckets first (rows 0 … bucket−1) and the words after them (word w
- * is row bucket + w), so new words can be appended without moving anything.
+ * Words and labels of a text classifier, and the mapping of a tokenized line to input-table rows: one row
+ * per known word, and hashed rows for its word and character n-grams ({@link TextFeatures}), exactly as
+ * fastText maps a line. The table holds {@code leadingWords} word rows first (a model read from fastText,
+ * which stores words before buckets; 0 for a model trained by Kindling), then the bucket rows (those a
+ * {@link BucketIndex} keeps), then the remaining words, so new words are appended without moving anything:
+ * word w is row w when w &lt; leadingWords, else row (bucket rows + w).
  *
- * <p>Words added to a live model ({@link #addWords}) start inactive: inference ignores them, so existing
- * predictions do not change, until training first updates their rows ({@link #activate}). Lookups are
- * safe while words or labels are being added.
+ * <p>Words added to a live model ({@link #addWords}) start inactive: inference treats them as unknown
+ * words (their character n-grams still count), so existing predictions do not change, until training first
+ * updates their rows ({@link #activate}). Lookups are safe while words or labels are being added.
  */
 public final class Dictionary {
 
     private final String labelPrefix;
-    private final int buckets;
-    private final int wordNgrams;
-    private final Map<String, Integer> wordIds = new ConcurrentHashMap<>();
-    private final Map<String, Integer> labelIds = new ConcurrentHashMap<>();
+    private final TextFeatures features;
+    private final BucketIndex bucketIndex;
+    private final int leadingWords;
+    private final Map<String, Integer> wordIds;
+    private final Map<String, Integer> labelIds;
     private volatile String[] words;
     private volatile long[] wordCounts;
     private volatile boolean[] active;
     private volatile String[] labels;
     private volatile long[] labelCounts;
 
-    public Dictionary(String labelPrefix, int buckets, int wordNgrams, String[] words, long[] wordCounts, boolean[] active,
-                      String[] labels, long[] labelCounts) {
+    public Dictionary(String labelPrefix, TextFeatures features, BucketIndex bucketIndex, int leadingWords, String[] words,
+                      long[] wordCounts, boolean[] active, String[] labels, long[] labelCounts) {
         if (labelPrefix == null || labelPrefix.isEmpty()) {
             throw new IllegalArgumentException("the label prefix must not be empty");
         }
-        if (buckets < 0 || wordNgrams < 1 || wordNgrams > TrainingArgs.MAX_WORD_NGRAMS) {
-            throw new IllegalArgumentException("need bucket >= 0 and wordNgrams 1.." + TrainingArgs.MAX_WORD_NGRAMS + ", got bucket="
-                    + buckets + " wordNgrams=" + wordNgrams);
+        if (bucketIndex.buckets() != features.buckets()) {
+            throw new IllegalArgumentException("the bucket index covers " + bucketIndex.buckets() + " buckets but the features hash into "
+                    + features.buckets());
+        }
+        if (leadingWords < 0 || leadingWords > words.length) {
+            throw new IllegalArgumentException("leading words " + leadingWords + " must be in [0, " + words.length + "]");
         }
         if (wordCounts.length != words.length || active.length != words.length || labelCounts.length != labels.length) {
             throw new IllegalArgumentException("dictionary arrays differ in length");
         }
+        // Sized up front: a dictionary of a million entries would otherwise rehash twenty times while it loads.
+        this.wordIds = new ConcurrentHashMap<>(Math.max(16, words.length + words.length / 2));
+        this.labelIds = new ConcurrentHashMap<>(Math.max(16, labels.length + labels.length / 2));
         this.labelPrefix = labelPrefix;
-        this.buckets = buckets;
-        this.wordNgrams = wordNgrams;
+        this.features = features;
+        this.bucketIndex = bucketIndex;
+        this.leadingWords = leadingWords;
         this.words = words.clone();
         this.wordCounts = wordCounts.clone();
         this.active = active.clone();
@@ -65,6 +78,12 @@ public final class Dictionary {
     /** Counts words and labels of tokenized lines and keeps those seen at least minCount / minCountLabel times. */
     public static Dictionary build(Iterable<List<String>> lines, String labelPrefix, int minCount, int minCountLabel, int buckets,
                                    int wordNgrams) {
+        return build(lines, labelPrefix, minCount, minCountLabel, TextFeatures.wordNgrams(wordNgrams, buckets));
+    }
+
+    /** {@link #build(Iterable, String, int, int, int, int)} with word and character n-grams as {@code features} say. */
+    public static Dictionary build(Iterable<List<String>> lines, String labelPrefix, int minCount, int minCountLabel,
+                                   TextFeatures features) {
         Map<String, long[]> wc = new HashMap<>();
         Map<String, long[]> lc = new HashMap<>();
         for (List<String> tokens : lines) {
@@ -78,7 +97,7 @@ public final class Dictionary {
         long[] lCounts = Arrays.stream(l).mapToLong(s -> lc.get(s)[0]).toArray();
         boolean[] act = new boolean[w.length];
         Arrays.fill(act, true);
-        return new Dictionary(labelPrefix, wordNgrams > 1 ? buckets : 0, wordNgrams, w, wCounts, act, l, lCounts);
+        return new Dictionary(labelPrefix, features, BucketIndex.all(features.buckets()), 0, w, wCounts, act, l, lCounts);
     }
 
     /** Entries with count >= min, most frequent first (ties in string order, so builds are reproducible). */
@@ -94,12 +113,44 @@ public final class Dictionary {
         return labelPrefix;
     }
 
+    /** Rows of the input table that hold hash buckets (all buckets, or those a pruned model kept). */
     public int buckets() {
-        return buckets;
+        return bucketIndex.rows();
     }
 
     public int wordNgrams() {
-        return wordNgrams;
+        return features.wordNgrams();
+    }
+
+    public TextFeatures features() {
+        return features;
+    }
+
+    public BucketIndex bucketIndex() {
+        return bucketIndex;
+    }
+
+    /** Words whose rows come before the bucket rows (a model read from fastText), 0 for Kindling's layout. */
+    public int leadingWords() {
+        return leadingWords;
+    }
+
+    /** The input-table row of word {@code id}. */
+    public int wordRow(int id) {
+        return id < leadingWords ? id : bucketIndex.rows() + id;
+    }
+
+    /** The word whose row {@code row} is, or −1 for a bucket row. */
+    public int wordOfRow(int row) {
+        if (row < leadingWords) {
+            return row;
+        }
+        return row < leadingWords + bucketIndex.rows() ? -1 : row - bucketIndex.rows();
+    }
+
+    /** The input-table row of bucket row {@code r} (0 ≤ r &lt; {@link #buckets()}). */
+    public int bucketRow(int r) {
+        return leadingWords + r;
     }
 
     public int wordCount() {
@@ -110,9 +161,9 @@ public final class Dictionary {
         return labels.length;
     }
 
-    /** Rows of the input table: buckets plus words. */
+    /** Rows of the input table: bucket rows plus words. */
     public int inputRows() {
-        return buckets + words.length;
+        return bucketIndex.rows() + words.length;
     }
 
     public String word(int id) {
@@ -158,30 +209,79 @@ public final class Dictionary {
     }
 
     /**
-     * Input-table rows of a tokenized line: one per known word (active ones only unless
-     * {@code includeInactive}), then one per word n-gram bucket over all non-label tokens (known or not).
+     * Input-table rows of a tokenized line, as fastText builds them: for each non-label token, its word row
+     * if it is a known word (active ones only unless {@code includeInactive}) followed by its character
+     * n-grams (known or not, except for {@link Tokenizer#EOS}); then the word n-grams over all non-label
+     * tokens. Buckets a pruned model dropped contribute nothing.
      */
     public int[] inputRows(List<String> tokens, boolean includeInactive) {
         int n = tokens.size();
-        long[] hashes = new long[n];
-        // A token's row, then one per n-gram it starts: at most min(n, wordNgrams) rows per token.
-        int[] rows = new int[n * Math.max(1, Math.min(n, wordNgrams))];
+        boolean wordNgrams = features.hasWordNgrams(), charNgrams = features.hasCharNgrams();
+        int[] hashes = wordNgrams ? new int[n] : null;
+        int[] rows = new int[n * Math.max(1, features.wordNgrams())];
         int count = 0, nh = 0;
         boolean[] act = active;
+        RowCollector chars = charNgrams ? new RowCollector() : null;
         for (String t : tokens) {
             if (isLabel(t)) {
                 continue;
             }
             int id = wordId(t);
             if (id >= 0 && (includeInactive || (id < act.length && act[id]))) {
-                rows[count++] = buckets + id;
+                if (count == rows.length) {
+                    rows = Arrays.copyOf(rows, rows.length * 2 + 8);
+                }
+                rows[count++] = wordRow(id);
             }
-            if (buckets > 0) {
-                hashes[nh++] = TextHashing.hash(t);
+            if (charNgrams || wordNgrams) {
+                byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
+                if (charNgrams && !t.equals(Tokenizer.EOS)) {
+                    chars.start(rows, count);
+                    CharNgrams.forEach(utf8, features.minn(), features.maxn(), features.buckets(), features.hashing(), chars);
+                    rows = chars.rows;
+                    count = chars.count;
+                }
+                if (wordNgrams) {
+                    hashes[nh++] = features.hashing().tokenHash(utf8, 0, utf8.length);
+                }
             }
         }
-        count = TextHashing.ngramBuckets(hashes, nh, wordNgrams, buckets, rows, count);
+        if (wordNgrams) {
+            if (rows.length < count + nh * (features.wordNgrams() - 1)) {
+                rows = Arrays.copyOf(rows, count + nh * (features.wordNgrams() - 1));
+            }
+            int end = TextHashing.ngramBuckets(hashes, nh, features.wordNgrams(), features.buckets(), features.hashing(), rows, count);
+            for (int i = count; i < end; i++) {
+                int r = bucketIndex.row(rows[i]);
+                if (r >= 0) {
+                    rows[count++] = leadingWords + r;
+                }
+            }
+        }
         return Arrays.copyOf(rows, count);
+    }
+
+    /** Appends the rows of character n-gram buckets (those the bucket index keeps) to a growing array. */
+    private final class RowCollector implements IntConsumer {
+        int[] rows;
+        int count;
+
+        void start(int[] into, int at) {
+            rows = into;
+            count = at;
+        }
+
+        @Override
+        public void accept(int bucket) {
+            int r = bucketIndex.row(bucket);
+            if (r < 0) {
+                return;
+            }
+            if (count == rows.length) {
+                rows = Arrays.copyOf(rows, rows.length * 2 + 8);
+            }
+            rows[count++] = leadingWords + r;
+        }
     }
 
     /** Label ids of a tokenized line; unknown labels are returned as −1. */
@@ -197,7 +297,7 @@ public final class Dictionary {
 
     /**
      * Adds words not yet known, inactive; returns the ids of all given words (existing ones keep theirs).
-     * Rows of new words are {@code bucket + id}. A word that breaks {@link TextRules#wordProblem} is
+     * New words get rows after every existing row ({@link #wordRow}). A word that breaks {@link TextRules#wordProblem} is
      * refused, and then none is added.
      */
     public synchronized int[] addWords(List<String> newWords) {

@@ -1,8 +1,10 @@
 package dev.kindling.core.text;
 
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
 import dev.kindling.core.backend.ThreadTrainer;
-import dev.kindling.core.backend.cpu.CpuKernels;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Tensor;
 
@@ -27,7 +29,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 public final class SupervisedTrainer {
 
-    private static final CpuKernels KERNELS = CpuKernels.preferred();
+    private static final HostKernels KERNELS = Backends.cpu().kernels();
 
     /**
      * How many examples a thread trains on its own copy of the two-level HSM's cluster layer before it publishes
@@ -47,16 +49,45 @@ public final class SupervisedTrainer {
      * {@code -tree semantic} the label tree is built from the same examples before training.
      */
     public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, Consumer<TrainingProgress> progress) {
+        return train(lines, args, null, progress);
+    }
+
+    /**
+     * {@link #train(List, TrainingArgs, Consumer)} starting from pretrained word vectors ({@code -pretrainedVectors}):
+     * as fastText, every pretrained word joins the dictionary (also those the training data lacks, so they are
+     * known at prediction time) and starts from its vector; other rows start at random.
+     */
+    public static TextClassifier train(List<LabelledLines.Line> lines, TrainingArgs args, PretrainedVectors pretrained,
+                                       Consumer<TrainingProgress> progress) {
         Dictionary dict = Dictionary.build(lines.stream().map(LabelledLines.Line::tokens)::iterator, args.label(), args.minCount(),
-                args.minCountLabel(), args.bucket(), args.wordNgrams());
+                args.minCountLabel(), TextFeatures.of(args));
         if (dict.labelCount() == 0) {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
+        }
+        if (pretrained != null) {
+            if (pretrained.dim() != args.dim()) {
+                throw new IllegalArgumentException("the pretrained vectors have " + pretrained.dim() + " values but -dim is " + args.dim());
+            }
+            List<String> extra = pretrained.words().stream().filter(w -> dict.wordId(w) < 0 && !dict.isLabel(w)).toList();
+            for (int id : dict.addWords(extra)) {
+                dict.activate(id);
+            }
         }
         Examples examples = Examples.of(dict, lines);
         TextClassifier model = args.loss() == TrainingArgs.Loss.HS && args.tree() == TrainingArgs.Tree.SEMANTIC
                 ? TextClassifier.initialize(args, dict, BinaryTreeSoftmax.zeroInitialized(
                         LabelTreeBuilder.build(examples.rows(), examples.labels(), dict.labelFrequencies(), args.seed()), args.dim()))
                 : TextClassifier.initialize(args, dict);
+        if (pretrained != null) {
+            Tensor in = model.inputTable();
+            for (int i = 0; i < pretrained.words().size(); i++) {
+                int id = dict.wordId(pretrained.words().get(i));
+                if (id >= 0) {
+                    MemorySegment.copy(pretrained.values(), i * args.dim(), in.segment(), JAVA_FLOAT,
+                            (in.offset() + (long) dict.wordRow(id) * args.dim()) * Float.BYTES, args.dim());
+                }
+            }
+        }
         fit(model, examples, args, progress);
         return model;
     }
@@ -74,8 +105,9 @@ public final class SupervisedTrainer {
         Dictionary dict = model.dictionary();
         for (int[] rs : examples.rows()) {
             for (int r : rs) {
-                if (r >= dict.buckets()) {
-                    dict.activate(r - dict.buckets());
+                int w = dict.wordOfRow(r);
+                if (w >= 0) {
+                    dict.activate(w);
                 }
             }
         }
@@ -191,6 +223,9 @@ public final class SupervisedTrainer {
         void work(int threadId) {
             int d = model.dim();
             ThreadTrainer trainer = model.output().threadTrainer(CLUSTER_PUBLISH_EVERY);
+            // One-vs-all trains all of an example's labels at once (as fastText), not one drawn label.
+            IndependentLogistic allLabels = model.output() instanceof IndependentLogistic l
+                    && l.training() == IndependentLogistic.Training.ONE_VS_ALL ? l : null;
             Tensor in = model.inputTable();
             MemorySegment ins = in.segment();
             long inOff = in.offset();
@@ -208,9 +243,13 @@ public final class SupervisedTrainer {
             while (done < budget) {
                 int[] r = rows[i];
                 int[] ls = labels[i];
-                target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
                 model.hidden(r, hs, 0);
-                trainer.step(h, targetIds, lr, grad, loss);
+                if (allLabels != null) {
+                    loss.segment().setAtIndex(JAVA_FLOAT, 0, allLabels.trainLabels(hs, 0, ls, lr, gs, 0, rng));
+                } else {
+                    target[0] = ls.length == 1 ? ls[0] : ls[rng.nextInt(ls.length)];
+                    trainer.step(h, targetIds, lr, grad, loss);
+                }
                 float a = -lr / r.length;
                 for (int row : r) {
                     KERNELS.axpy(a, gs, 0, ins, inOff + (long) row * d, d);

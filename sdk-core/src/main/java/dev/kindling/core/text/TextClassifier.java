@@ -1,14 +1,18 @@
 package dev.kindling.core.text;
 
-import dev.kindling.core.backend.cpu.CpuKernels;
+import dev.kindling.core.backend.Backends;
+import dev.kindling.core.backend.HostKernels;
 import dev.kindling.core.hsm.ClusterBuilders;
-import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
-import dev.kindling.core.hsm.CodeTree;
+import dev.kindling.core.hsm.FastTextHuffmanTree;
+import dev.kindling.core.hsm.FullSoftmax;
+import dev.kindling.core.hsm.IndependentLogistic;
 import dev.kindling.core.hsm.OutputLayer;
+import dev.kindling.core.hsm.ScoreConvention;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.tensor.HostStorage;
 import dev.kindling.core.tensor.Shapes;
 import dev.kindling.core.tensor.Tensor;
 
@@ -17,7 +21,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -25,13 +28,14 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * A fastText-style supervised text classifier: a line's words and hashed word n-grams select rows of an
  * input table whose mean is the text's vector, and an {@link OutputLayer} turns it into label
  * probabilities: a {@link BinaryTreeSoftmax} for {@link TrainingArgs.Loss#HS}, a {@link HierarchicalSoftmax}
- * for {@link TrainingArgs.Loss#HSM}, and for {@link TrainingArgs.Loss#SOFTMAX} the same module with a single
- * cluster, i.e. an exact full softmax. Prediction keeps no state and may run from many threads, also while
+ * for {@link TrainingArgs.Loss#HSM}, a {@link FullSoftmax} for {@link TrainingArgs.Loss#SOFTMAX} (older
+ * Kindling models: a single-cluster HSM) and an {@link IndependentLogistic} for {@link TrainingArgs.Loss#NS}
+ * and {@link TrainingArgs.Loss#OVA}. Prediction keeps no state and may run from many threads, also while
  * a trainer updates the weights or words and labels are added.
  */
 public final class TextClassifier {
 
-    private static final CpuKernels KERNELS = CpuKernels.preferred();
+    private static final HostKernels KERNELS = Backends.cpu().kernels();
 
     private final TrainingArgs args;
     private final Dictionary dictionary;
@@ -41,8 +45,14 @@ public final class TextClassifier {
 
     public TextClassifier(TrainingArgs args, Dictionary dictionary, Tensor input, OutputLayer output) {
         Shapes.requireShape("input table", input, dictionary.inputRows(), args.dim());
-        boolean kindMatches = args.loss() == TrainingArgs.Loss.HS ? output instanceof BinaryTreeSoftmax
-                : output instanceof HierarchicalSoftmax;
+        boolean kindMatches = switch (args.loss()) {
+            case HS -> output instanceof BinaryTreeSoftmax;
+            case HSM -> output instanceof HierarchicalSoftmax;
+            // Kindling models before format 3 held their softmax as a single-cluster two-level HSM.
+            case SOFTMAX -> output instanceof FullSoftmax || output instanceof HierarchicalSoftmax;
+            case NS -> output instanceof IndependentLogistic l && l.training() == IndependentLogistic.Training.NEGATIVE_SAMPLING;
+            case OVA -> output instanceof IndependentLogistic l && l.training() == IndependentLogistic.Training.ONE_VS_ALL;
+        };
         if (!kindMatches) {
             throw new IllegalArgumentException("-loss " + args.loss().flag() + " does not match output layer " + output);
         }
@@ -66,18 +76,21 @@ public final class TextClassifier {
             throw new IllegalArgumentException("no labels in the training data (labels start with '" + args.label() + "')");
         }
         OutputLayer output = switch (args.loss()) {
-            case HS -> BinaryTreeSoftmax.zeroInitialized(CodeTree.huffman(dictionary.labelFrequencies()), args.dim());
+            // fastText's own Huffman tree (its tie-breaking included), so the model can be written as a fastText file.
+            case HS -> BinaryTreeSoftmax.zeroInitialized(FastTextHuffmanTree.build(dictionary.labelFrequencies()), args.dim());
             case HSM -> HierarchicalSoftmax.zeroInitialized(ClusterBuilders.byFrequency(dictionary.labelFrequencies()), args.dim());
-            case SOFTMAX -> HierarchicalSoftmax.zeroInitialized(ClusterMapping.fromClusters(new int[dictionary.labelCount()]), args.dim());
+            case SOFTMAX -> FullSoftmax.zeroInitialized(dictionary.labelCount(), args.dim());
+            case NS -> IndependentLogistic.zeroInitialized(args.dim(), IndependentLogistic.Training.NEGATIVE_SAMPLING, args.neg(),
+                    dictionary.labelFrequencies());
+            case OVA -> IndependentLogistic.zeroInitialized(args.dim(), IndependentLogistic.Training.ONE_VS_ALL, args.neg(),
+                    dictionary.labelFrequencies());
         };
         return initialize(args, dictionary, output);
     }
 
     /** A fresh model over a given (untrained) output layer: input rows uniform in ±1/dim, as fastText. */
     public static TextClassifier initialize(TrainingArgs args, Dictionary dictionary, OutputLayer output) {
-        Random rng = new Random(args.seed());
-        float bound = 1f / args.dim();
-        Tensor in = Tensor.rand(rng, -bound, bound, dictionary.inputRows(), args.dim());
+        Tensor in = UniformRows.table(dictionary.inputRows(), args.dim(), 1f / args.dim(), args.seed());
         return new TextClassifier(args, dictionary, in, output);
     }
 
@@ -163,9 +176,24 @@ public final class TextClassifier {
         return h;
     }
 
-    /** Exact top-k label ids and log-probabilities of a tokenized line. */
+    /**
+     * Top-k label ids of a tokenized line with their log-probabilities (fastText's scores for a model read from
+     * fastText, see {@link OutputLayer#scoreConvention}). A line without any known feature gets the model's
+     * prior, or, under fastText's convention, no label, as from fastText.
+     */
     public TopK predictIds(List<String> tokens, int k) {
-        return output.topK(hidden(tokens), k);
+        return predictIds(tokens, k, 0f);
+    }
+
+    /** {@link #predictIds(List, int)} limited to labels whose probability reaches {@code threshold}. */
+    public TopK predictIds(List<String> tokens, int k, float threshold) {
+        int[] rows = dictionary.inputRows(tokens, false);
+        if (rows.length == 0 && output.scoreConvention() == ScoreConvention.FASTTEXT) {
+            return new TopK(new int[0], new float[0]);
+        }
+        Tensor h = Tensor.zeros(1, args.dim());
+        hidden(rows, h.segment(), h.offset());
+        return output.topK(h, k, threshold);
     }
 
     /** The k most probable labels of a text (labels in the text are ignored) with probability ≥ threshold. */
@@ -176,14 +204,10 @@ public final class TextClassifier {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
         }
-        TopK top = predictIds(Tokenizer.tokens(text), k);
+        TopK top = predictIds(Tokenizer.tokens(text), k, threshold);
         List<Prediction> out = new ArrayList<>(top.size());
         for (int i = 0; i < top.size(); i++) {
-            float p = (float) Math.exp(top.logProbs()[i]);
-            if (p < threshold) {
-                break;
-            }
-            out.add(new Prediction(dictionary.label(top.classes()[i]), p));
+            out.add(new Prediction(dictionary.label(top.classes()[i]), (float) Math.exp(top.logProbs()[i])));
         }
         return out;
     }
@@ -199,7 +223,7 @@ public final class TextClassifier {
         if (rows > inputStore.size(0)) {
             int grown = Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, inputStore.size(0) + (long) inputStore.size(0) / 2));
             // A table kept outside the heap (native or mapped) grows into native memory, not onto the heap.
-            boolean offHeap = ((dev.kindling.core.backend.cpu.CpuStorage) inputStore.storage()).isNative();
+            boolean offHeap = ((HostStorage) inputStore.storage()).isNative();
             Tensor bigger = offHeap ? Tensor.offHeap(grown, args.dim()) : Tensor.zeros(grown, args.dim());
             bigger.narrow(0, input.size(0)).copyFrom(input);
             inputStore = bigger;

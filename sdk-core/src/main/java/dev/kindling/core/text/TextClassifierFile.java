@@ -4,7 +4,11 @@ import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.ClusterMapping;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.hsm.CodeTree;
-import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.hsm.FullSoftmax;
+import dev.kindling.core.hsm.IndependentLogistic;
+import dev.kindling.core.hsm.OutputLayer;
+import dev.kindling.core.hsm.ScoreConvention;
+import dev.kindling.core.backend.Backends;
 import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.core.io.Crc32c;
 import dev.kindling.core.io.MappedVerification;
@@ -36,17 +40,22 @@ import java.util.zip.CRC32C;
  * (training settings, dictionary, the output layer's cluster mapping or code tree, tensor shapes), the
  * tensors as little-endian float32, and (since version 3) a {@link ChecksumFooter} with the CRC32C of the
  * header and of each tensor, verified on load: a damaged file fails to load, naming the header or the
- * tensor and its bytes, instead of serving garbage. Versions 1 (two-level HSM and softmax only, where
- * {@code hs} named the two-level HSM) and 2 have no checksums and still load, unverified (logged at INFO).
- * Saving is atomic: a temporary file in the same folder is written, forced to disk and renamed
- * over the target, so a crash leaves either the old or the new model, never a torn one.
+ * tensor and its bytes, instead of serving garbage. Version 4 added character n-grams, fastText's hashing
+ * (earlier versions hash with {@link NgramHashing#UNSIGNED_BYTES}), pruned buckets, fastText's row layout, the
+ * output layer's kind and score convention, and the {@code ns}/{@code ova} losses. Versions 1 (two-level HSM
+ * and softmax only, where {@code hs} named the two-level HSM) and 2 have no checksums and still load,
+ * unverified (logged at INFO); version 3 is version 2's header with checksums. Saving is atomic: a temporary
+ * file in the same folder is written, forced to disk and renamed over the target, so a crash leaves either
+ * the old or the new model, never a torn one.
  */
 final class TextClassifierFile {
 
     private static final Logger log = Logger.getLogger(TextClassifierFile.class.getName());
     private static final byte[] MAGIC = "KINDLING-TEXT-CLASSIFIER\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     private static final int FIRST_CHECKSUMMED_VERSION = 3;
+    /** The first version whose header holds the text features (n-grams, hashing, buckets) and the output layer's kind. */
+    private static final int FIRST_FEATURES_VERSION = 4;
     private static final int CHUNK = 1 << 22;
 
     private TextClassifierFile() {
@@ -94,7 +103,8 @@ final class TextClassifierFile {
         });
     }
 
-    private static Map<String, Tensor> tensors(TextClassifier model) {
+    /** The tables a model file holds, by their names in it (also what {@link ModelDigest} covers). */
+    static Map<String, Tensor> tensors(TextClassifier model) {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("input", model.inputTable());
         switch (model.output()) {
@@ -107,6 +117,14 @@ final class TextClassifierFile {
                 m.put("output.clusterBias", hsm.clusterBias().value());
                 m.put("output.classWeight", hsm.classWeight().value());
                 m.put("output.classBias", hsm.classBias().value());
+            }
+            case FullSoftmax softmax -> {
+                m.put("output.weight", softmax.weight());
+                m.put("output.bias", softmax.bias());
+            }
+            case IndependentLogistic logistic -> {
+                m.put("output.weight", logistic.weight());
+                m.put("output.bias", logistic.bias());
             }
             default -> throw new IllegalArgumentException("cannot save output layer " + model.output());
         }
@@ -129,10 +147,29 @@ final class TextClassifierFile {
         out.writeLong(a.seed());
         out.writeUTF(a.label());
         out.writeUTF(a.tree().flag());
+        out.writeInt(a.minn());
+        out.writeInt(a.maxn());
+        out.writeInt(a.neg());
+        out.writeUTF(outputKind(model.output()));
+        out.writeUTF(model.output().scoreConvention().name());
         Dictionary d = model.dictionary();
         out.writeUTF(d.labelPrefix());
-        out.writeInt(d.buckets());
-        out.writeInt(d.wordNgrams());
+        TextFeatures f = d.features();
+        out.writeInt(f.buckets());
+        out.writeInt(f.wordNgrams());
+        out.writeInt(f.minn());
+        out.writeInt(f.maxn());
+        out.writeUTF(f.hashing().name());
+        out.writeInt(d.leadingWords());
+        BucketIndex kept = d.bucketIndex();
+        out.writeBoolean(kept.isPruned());
+        if (kept.isPruned()) {
+            int[] bucketOfRow = kept.bucketOfRow();
+            out.writeInt(bucketOfRow.length);
+            for (int b : bucketOfRow) {
+                out.writeInt(b);
+            }
+        }
         String[] words = d.wordsArray();
         long[] wc = d.wordCountsArray();
         boolean[] act = d.activeArray();
@@ -161,8 +198,8 @@ final class TextClassifierFile {
                     out.writeInt(right[k]);
                 }
             }
-        } else {
-            ClusterMapping m = ((HierarchicalSoftmax) model.output()).mapping();
+        } else if (model.output() instanceof HierarchicalSoftmax hsm) {
+            ClusterMapping m = hsm.mapping();
             int[] clusterOf = m.clusterOfArray(), index = m.indexInClusterArray();
             out.writeInt(clusterOf.length);
             for (int i = 0; i < clusterOf.length; i++) {
@@ -179,6 +216,16 @@ final class TextClassifierFile {
                 out.writeInt(s);
             }
         }
+    }
+
+    private static String outputKind(OutputLayer output) {
+        return switch (output) {
+            case BinaryTreeSoftmax t -> "tree";
+            case HierarchicalSoftmax h -> "hsm";
+            case FullSoftmax f -> "softmax";
+            case IndependentLogistic l -> "logistic";
+            default -> throw new IllegalArgumentException("cannot save output layer " + output);
+        };
     }
 
     static TextClassifier load(Path file, TablePlacement inputPlacement, MappedVerification mappedCheck) throws IOException {
@@ -254,10 +301,37 @@ final class TextClassifierFile {
         long seed = in.readLong();
         String label = in.readUTF();
         TrainingArgs.Tree treeKind = version == 1 ? TrainingArgs.Tree.SEMANTIC : TrainingArgs.Tree.parse(in.readUTF());
+        boolean hasFeatures = version >= FIRST_FEATURES_VERSION;
+        int minn = hasFeatures ? in.readInt() : 0, maxn = hasFeatures ? in.readInt() : 0, neg = hasFeatures ? in.readInt() : 5;
+        // Before version 4 the output layer followed from the loss; a softmax was a single-cluster HSM.
+        String kind = hasFeatures ? in.readUTF() : loss == TrainingArgs.Loss.HS ? "tree" : "hsm";
+        ScoreConvention convention = hasFeatures ? ScoreConvention.valueOf(in.readUTF()) : ScoreConvention.EXACT;
         TrainingArgs args = new TrainingArgs(lr, dim, epoch, wordNgrams, minCount, minCountLabel, bucket, loss, thread, lrUpdateRate, 2,
-                seed, label, treeKind);
+                seed, label, treeKind, minn, maxn, neg);
         String prefix = in.readUTF();
         int buckets = in.readInt(), ngrams = in.readInt();
+        TextFeatures features;
+        BucketIndex bucketIndex;
+        int leadingWords = 0;
+        if (hasFeatures) {
+            int fMinn = in.readInt(), fMaxn = in.readInt();
+            features = new TextFeatures(ngrams, fMinn, fMaxn, buckets, NgramHashing.valueOf(in.readUTF()));
+            leadingWords = in.readInt();
+            if (in.readBoolean()) {
+                int kept = count(in, "kept buckets", 4, file);
+                int[] bucketOfRow = new int[kept], rows = new int[kept];
+                for (int r = 0; r < kept; r++) {
+                    bucketOfRow[r] = in.readInt();
+                    rows[r] = r;
+                }
+                bucketIndex = BucketIndex.pruned(buckets, bucketOfRow, rows);
+            } else {
+                bucketIndex = BucketIndex.all(buckets);
+            }
+        } else {
+            features = new TextFeatures(ngrams, 0, 0, buckets, NgramHashing.UNSIGNED_BYTES);
+            bucketIndex = BucketIndex.all(buckets);
+        }
         int nw = count(in, "words", 11, file);
         String[] words = new String[nw];
         long[] wc = new long[nw];
@@ -274,10 +348,10 @@ final class TextClassifierFile {
             labels[i] = in.readUTF();
             lc[i] = in.readLong();
         }
-        Dictionary dict = new Dictionary(prefix, buckets, ngrams, words, wc, act, labels, lc);
+        Dictionary dict = new Dictionary(prefix, features, bucketIndex, leadingWords, words, wc, act, labels, lc);
         CodeTree tree = null;
         ClusterMapping mapping = null;
-        if (loss == TrainingArgs.Loss.HS) {
+        if (kind.equals("tree")) {
             int n = count(in, "tree classes", 16, file);
             long[] weights = new long[n];
             int[] left = new int[Math.max(0, n - 1)], right = new int[Math.max(0, n - 1)];
@@ -289,7 +363,7 @@ final class TextClassifierFile {
                 }
             }
             tree = CodeTree.of(left, right, weights);
-        } else {
+        } else if (kind.equals("hsm")) {
             int nc = count(in, "cluster mapping entries", 8, file);
             int[] clusterOf = new int[nc], index = new int[nc];
             for (int i = 0; i < nc; i++) {
@@ -327,7 +401,7 @@ final class TextClassifierFile {
             String where = "tensor '" + name + "' (bytes " + start + ".." + (start + bytes) + ")";
             if (input && inputPlacement == TablePlacement.MAPPED) {
                 // Copy-on-write mapping: rows are paged in as read; fine-tuning writes stay in memory, never in the file.
-                Tensor mapped = Tensor.wrap(CpuStorage.map(file, start, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
+                Tensor mapped = Tensor.wrap(Backends.cpu().map(file, start, Shapes.numel(shape), FileChannel.MapMode.PRIVATE, Arena.ofAuto()),
                         0, shape);
                 ch.position(start + bytes);
                 if (footer != null && layout.mappedCheck() == MappedVerification.VERIFY) {
@@ -356,8 +430,12 @@ final class TextClassifierFile {
             throw new IOException(file + " is corrupt: " + (layout.dataEnd() - ch.position()) + " bytes lie between its last tensor and"
                     + " its checksum footer");
         }
-        String[] required = tree != null ? new String[]{"input", "output.nodeWeight", "output.nodeBias"}
-                : new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"};
+        String[] required = switch (kind) {
+            case "tree" -> new String[]{"input", "output.nodeWeight", "output.nodeBias"};
+            case "hsm" -> new String[]{"input", "output.clusterWeight", "output.clusterBias", "output.classWeight", "output.classBias"};
+            case "softmax", "logistic" -> new String[]{"input", "output.weight", "output.bias"};
+            default -> throw new IOException(file + " is corrupt: unknown output layer kind '" + kind + "'");
+        };
         for (String name : required) {
             if (!tensors.containsKey(name)) {
                 throw new IOException(file + " is corrupt: tensor '" + name + "' is missing");
@@ -365,7 +443,17 @@ final class TextClassifierFile {
         }
         if (tree != null) {
             return new TextClassifier(args, dict, tensors.get("input"),
-                    new BinaryTreeSoftmax(tree, tensors.get("output.nodeWeight"), tensors.get("output.nodeBias")));
+                    new BinaryTreeSoftmax(tree, tensors.get("output.nodeWeight"), tensors.get("output.nodeBias"), convention));
+        }
+        if (kind.equals("softmax")) {
+            return new TextClassifier(args, dict, tensors.get("input"),
+                    new FullSoftmax(tensors.get("output.weight"), tensors.get("output.bias"), convention));
+        }
+        if (kind.equals("logistic")) {
+            IndependentLogistic.Training training = loss == TrainingArgs.Loss.OVA ? IndependentLogistic.Training.ONE_VS_ALL
+                    : IndependentLogistic.Training.NEGATIVE_SAMPLING;
+            return new TextClassifier(args, dict, tensors.get("input"), new IndependentLogistic(tensors.get("output.weight"),
+                    tensors.get("output.bias"), training, neg, lc, convention));
         }
         HierarchicalSoftmax hsm = new HierarchicalSoftmax(mapping, tensors.get("output.clusterWeight"), tensors.get("output.clusterBias"),
                 tensors.get("output.classWeight"), tensors.get("output.classBias"));

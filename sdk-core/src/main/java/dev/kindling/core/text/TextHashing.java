@@ -3,8 +3,9 @@ package dev.kindling.core.text;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Hashes for the word n-gram buckets: 32-bit FNV-1a over a token's UTF-8 bytes, and n-grams combined by
- * the multiply-add chain fastText uses (h = h · 116049371 + next), taken modulo the bucket count.
+ * Hashes for the n-gram buckets (see {@link NgramHashing} for the two schemes): a token's 32-bit FNV-1a
+ * hash, and the buckets of word n-grams, whose token hashes are combined by fastText's multiply-add chain
+ * (h = h · 116049371 + next, in unsigned 64-bit arithmetic) and taken modulo the bucket count.
  */
 public final class TextHashing {
 
@@ -13,29 +14,30 @@ public final class TextHashing {
     private TextHashing() {
     }
 
-    /** 32-bit FNV-1a of the UTF-8 bytes, as an unsigned value in a long. */
+    /** fastText's hash of a token (signed-char FNV-1a over its UTF-8 bytes), as an unsigned value in a long. */
     public static long hash(String token) {
-        long h = 2166136261L;
-        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
-            h ^= (b & 0xff);
-            h = (h * 16777619L) & 0xffffffffL;
-        }
-        return h;
+        return Integer.toUnsignedLong(tokenHash(token, NgramHashing.FASTTEXT));
+    }
+
+    /** The 32-bit hash of a token's UTF-8 bytes under {@code scheme}. */
+    public static int tokenHash(String token, NgramHashing scheme) {
+        byte[] b = token.getBytes(StandardCharsets.UTF_8);
+        return scheme.tokenHash(b, 0, b.length);
     }
 
     /**
-     * Appends to {@code out} (from position {@code at}) the bucket of every n-gram of length 2 … maxN of
-     * the token hashes; returns the new end position. {@code out} must have room for
-     * hashes.length · (maxN − 1) entries past {@code at}.
+     * Appends to {@code out} (from position {@code at}) the bucket of every word n-gram of length 2 … maxN
+     * of the token hashes, in fastText's order (by start, then by length); returns the new end position.
+     * {@code out} must have room for count · (maxN − 1) entries past {@code at}.
      */
-    public static int ngramBuckets(long[] hashes, int count, int maxN, int buckets, int[] out, int at) {
+    public static int ngramBuckets(int[] hashes, int count, int maxN, int buckets, NgramHashing scheme, int[] out, int at) {
         if (buckets <= 0 || maxN < 2) {
             return at;
         }
         for (int i = 0; i < count; i++) {
-            long h = hashes[i];
+            long h = scheme.widen(hashes[i]);
             for (int j = i + 1; j < count && j < i + maxN; j++) {
-                h = h * NGRAM_MULTIPLIER + hashes[j];
+                h = h * NGRAM_MULTIPLIER + scheme.widen(hashes[j]);
                 out[at++] = (int) Long.remainderUnsigned(h, buckets);
             }
         }

@@ -136,8 +136,8 @@ class KindlingCliTest {
         Run r = run("", "supervised", "-input", "x");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("-input and -output are required") && r.err().contains("usage: kindling supervised"), r.err());
-        r = run("", "supervised", "-input", "x", "-output", "y", "-loss", "ns");
-        assertTrue(r.err().contains("unsupported -loss 'ns'"), r.err());
+        r = run("", "supervised", "-input", "x", "-output", "y", "-loss", "nce");
+        assertTrue(r.err().contains("unsupported -loss 'nce'"), r.err());
         r = run("", "supervised", "-input", "x", "-output", "y", "-tree", "random");
         assertTrue(r.err().contains("unsupported -tree 'random': use semantic or huffman"), r.err());
         r = run("", "supervised", "-input", "x", "-output", "y", "-dim", "ten");

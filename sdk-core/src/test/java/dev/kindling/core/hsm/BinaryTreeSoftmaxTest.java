@@ -139,8 +139,8 @@ class BinaryTreeSoftmaxTest {
     void scalarAndVectorKernelsAgree() {
         BinaryTreeSoftmax t = randomTree(200, 100, 14);
         Tensor x = Tensor.randn(new Random(15), 1f, 1, 100);
-        var vector = dev.kindling.core.backend.cpu.TreePathKernels.preferred();
-        var scalar = dev.kindling.core.backend.cpu.TreePathKernels.scalar();
+        var vector = dev.kindling.core.backend.cpu.CpuTreePathKernels.preferred();
+        var scalar = dev.kindling.core.backend.cpu.CpuTreePathKernels.scalar();
         // The build runs tests with the Vector API module, so this compares two different implementations.
         assertTrue(vector.kernels().name().startsWith("vector"), "preferred kernels: " + vector.kernels().name());
         CodeTree tree = t.tree();

@@ -1,5 +1,6 @@
 package dev.kindling.core.onebit;
 
+import dev.kindling.core.backend.QuantizationAxis;
 import dev.kindling.core.device.DevicePool;
 import dev.kindling.core.nn.Bags;
 import dev.kindling.core.nn.ClassNLLCriterion;

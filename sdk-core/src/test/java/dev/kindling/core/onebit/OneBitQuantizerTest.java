@@ -1,5 +1,7 @@
 package dev.kindling.core.onebit;
 
+import dev.kindling.core.backend.QuantizationAxis;
+import dev.kindling.core.backend.QuantizedGradient;
 import dev.kindling.core.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

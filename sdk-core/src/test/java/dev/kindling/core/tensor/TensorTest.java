@@ -34,7 +34,7 @@ class TensorTest {
         Tensor o = Tensor.offHeap(17, 5);
         o.copyFrom(h);
         assertArrayEquals(h.toArray(), o.toArray());
-        assertTrue(((dev.kindling.core.backend.cpu.CpuStorage) o.storage()).isNative());
+        assertTrue(((HostStorage) o.storage()).isNative());
         Tensor sum = h.copy();
         sum.backend().blas().axpy(1f, o, sum);
         assertEquals(2 * h.get(3, 4), sum.get(3, 4), 1e-6);

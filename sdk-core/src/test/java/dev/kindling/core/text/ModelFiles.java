@@ -44,12 +44,6 @@ final class ModelFiles {
     }
 
     /** The same model as format version 2 wrote it: no footer, version 2 in the header (which has the same layout). */
-    static byte[] asVersion2(byte[] file) {
-        byte[] out = Arrays.copyOf(file, footerStart(file));
-        ByteBuffer.wrap(out).putInt(MAGIC_LENGTH + 8, 2);
-        return out;
-    }
-
     /** The position of {@code text} (UTF-8) in the file's header. */
     static int inHeader(byte[] file, String text) {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,6 @@
 package dev.kindling.core.text;
 
-import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.tensor.HostStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +80,7 @@ class OnlineTrainerTest {
         for (TablePlacement p : TablePlacement.values()) {
             TextClassifier loaded = TextClassifier.load(file, p);
             assertEquals(m.predict(text, 4, 0f), loaded.predict(text, 4, 0f), p.toString());
-            assertEquals(p != TablePlacement.HEAP, ((CpuStorage) loaded.inputTable().storage()).isNative(), p.toString());
+            assertEquals(p != TablePlacement.HEAP, ((HostStorage) loaded.inputTable().storage()).isNative(), p.toString());
             for (int i = 0; i < 30; i++) {
                 OnlineTrainer.train(loaded, List.of(List.of("key3_0", "brandnewword")), List.of(List.of("__label__L5")), 0.3f);
             }

@@ -131,7 +131,7 @@ class TextClassifierTest {
     void badSettingsAndArgumentsAreRejectedClearly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ARGS.withDim(0));
         assertTrue(e.getMessage().contains("-dim"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainingArgs.Loss.parse("ns"));
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingArgs.Loss.parse("nce"));
         assertTrue(e.getMessage().contains("hs") && e.getMessage().contains("softmax"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> SupervisedTrainer.train(TextTestData.parsed(List.of("no labels here")), ARGS, null));

@@ -1,9 +1,9 @@
 package dev.kindling.cuda.ops;
 
+import dev.kindling.core.backend.QuantizationAxis;
 import dev.kindling.core.backend.QuantizeArguments;
 import dev.kindling.core.backend.QuantizeOps;
-import dev.kindling.core.onebit.QuantizationAxis;
-import dev.kindling.core.onebit.QuantizedGradient;
+import dev.kindling.core.backend.QuantizedGradient;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.cuda.memory.DeviceBlock;
 import dev.kindling.cuda.runtime.CudaDevice;

@@ -31,10 +31,15 @@ public final class GuardedDevice implements AutoCloseable {
     private final AtomicLong rejections = new AtomicLong();
 
     public GuardedDevice(ComputeDevice device, GuardSettings settings) {
+        this(device, settings, GuardRegistries.ofDefaults());
+    }
+
+    /** A device whose guards are created in (and so reported by) {@code registries}, named {@code kindling-<device>}. */
+    public GuardedDevice(ComputeDevice device, GuardSettings settings, GuardRegistries registries) {
         this.device = device;
         this.settings = settings;
-        String name = "kindling-" + device.device();
-        this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
+        String name = guardName(device);
+        this.bulkhead = registries.bulkheads().bulkhead(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrentCalls())
                 .maxWaitDuration(settings.maxWait())
                 .build());
@@ -43,7 +48,7 @@ public final class GuardedDevice implements AutoCloseable {
             this.timeLimiter = null;
             this.workers = null;
         } else {
-            this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+            this.breaker = registries.circuitBreakers().circuitBreaker(name, CircuitBreakerConfig.custom()
                     .failureRateThreshold(settings.failureRateThreshold())
                     .slowCallDurationThreshold(settings.slowCallDurationThreshold())
                     .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -53,12 +58,17 @@ public final class GuardedDevice implements AutoCloseable {
                     .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
                     .automaticTransitionFromOpenToHalfOpenEnabled(true)
                     .build());
-            this.timeLimiter = TimeLimiter.of(name, TimeLimiterConfig.custom()
+            this.timeLimiter = registries.timeLimiters().timeLimiter(name, TimeLimiterConfig.custom()
                     .timeoutDuration(settings.timeout())
                     .cancelRunningFuture(true)
                     .build());
             this.workers = Executors.newFixedThreadPool(settings.maxConcurrentCalls(), Thread.ofPlatform().daemon().name(name + "-", 0).factory());
         }
+    }
+
+    /** The name of a device's bulkhead, breaker and time limiter in their registries: {@code kindling-cpu:0}, {@code kindling-cuda:0}. */
+    public static String guardName(ComputeDevice device) {
+        return "kindling-" + device.device();
     }
 
     public ComputeDevice device() {

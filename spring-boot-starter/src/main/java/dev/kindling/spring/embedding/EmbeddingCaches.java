@@ -37,7 +37,7 @@ public final class EmbeddingCaches {
         return tables.computeIfAbsent(name, n -> {
             CachedEmbeddingTable t = new CachedEmbeddingTable(n, table, builder());
             if (meters != null) {
-                CaffeineCacheMetrics.monitor(meters, t.cache(), "kindling.embedding." + n);
+                CaffeineCacheMetrics.monitor(meters, t.cache(), "kindling.embedding-cache." + n);
             }
             return t;
         });

@@ -2,7 +2,12 @@ package dev.kindling.spring.finetune;
 
 import dev.kindling.core.io.ApprovedTruncation;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
+import dev.kindling.spring.config.InvalidKindlingPropertyException;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code kindling.fine-tuning.*}: online fine-tuning from feedback and batch jobs. */
-@ConfigurationProperties("kindling.fine-tuning")
+@Validated
+@ConfigurationProperties(prefix = "kindling.fine-tuning", ignoreUnknownFields = false)
 public class FineTuningProperties {
 
     /** The property (followed by {@code .<model>}) that approves cutting a corrupt write-ahead log. */
@@ -19,31 +25,59 @@ public class FineTuningProperties {
     /** Whether models accept feedback and fine-tuning jobs. */
     private boolean enabled = true;
 
-    /** Where write-ahead logs and checkpoints live (one sub-directory per model). */
+    /**
+     * Where accepted examples are logged: {@code local} (a write-ahead log per model in {@code directory}) or
+     * {@code kafka} (replicas that share {@code spring.kafka.bootstrap-servers} learn as one fleet; see
+     * {@code kindling.fleet.*}).
+     */
+    private UpdateLogKind log = UpdateLogKind.LOCAL;
+
+    /** Where accepted examples are logged. */
+    public enum UpdateLogKind { LOCAL, KAFKA }
+
+    /**
+     * Where write-ahead logs, checkpoints and jobs live (one sub-directory per model), locked by one process at a time.
+     * kindling-spring-boot-test points it at a temporary directory in tests.
+     */
+    @NotNull
     private Path directory = Path.of("kindling-data");
 
     /** Accepted examples waiting to be trained, per model; beyond it feedback is refused (HTTP 429). */
+    @Min(1)
     private int queueCapacity = 10_000;
 
     /** Examples trained together in one update. */
+    @Min(1)
     private int batchSize = 32;
 
     /** Longest wait for a micro-batch to fill before training what is there. */
+    @NotNull
     private Duration maxBatchDelay = Duration.ofMillis(50);
 
     /** Learning rate of online updates. */
+    @DecimalMin(value = "0", inclusive = false)
     private float learningRate = 0.05f;
 
     /** How often a model with new updates is checkpointed. */
+    @NotNull
     private Duration checkpointInterval = Duration.ofMinutes(1);
 
+    /**
+     * Longest a shutdown waits for the models to train what was accepted and checkpoint (what is left stays in the log
+     * and is applied at the next start). Unset: Spring's spring.lifecycle.timeout-per-shutdown-phase.
+     */
+    private Duration shutdownTimeout;
+
     /** Write-ahead log segment size in bytes. */
+    @Min(4096)
     private long walSegmentBytes = 64L * 1024 * 1024;
 
     /** Largest fine-tuning job file, in bytes. */
+    @Min(1)
     private long maxJobBytes = 256L * 1024 * 1024;
 
     /** Jobs kept for status queries (with their stored records); beyond it the oldest finished ones are forgotten and deleted. */
+    @Min(1)
     private int finishedJobsKept = 1000;
 
     /**
@@ -61,6 +95,14 @@ public class FineTuningProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public UpdateLogKind getLog() {
+        return log;
+    }
+
+    public void setLog(UpdateLogKind log) {
+        this.log = log;
     }
 
     public Path getDirectory() {
@@ -111,6 +153,14 @@ public class FineTuningProperties {
         this.checkpointInterval = checkpointInterval;
     }
 
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
     public long getWalSegmentBytes() {
         return walSegmentBytes;
     }
@@ -152,20 +202,27 @@ public class FineTuningProperties {
         try {
             return ApprovedTruncation.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(APPROVE_WAL_TRUNCATION + "." + model + ": " + e.getMessage(), e);
+            throw new InvalidKindlingPropertyException(APPROVE_WAL_TRUNCATION + "." + model, value, e.getMessage(),
+                    "Copy the value the start-up error about the damaged write-ahead log printed: <segment file>:<offset>.");
         }
     }
 
-    /** The engine's settings; fails with a message naming the bad property. */
-    public FineTuningSettings toSettings() {
+    /**
+     * The engine's settings; fails with a message naming the bad property.
+     *
+     * @param springShutdownTimeout Spring's shutdown phase timeout, used when shutdown-timeout is unset
+     */
+    public FineTuningSettings toSettings(Duration springShutdownTimeout) {
         Map<String, ApprovedTruncation> approved = new LinkedHashMap<>();
         approveWalTruncation.keySet().forEach(m -> approved.put(m, approvedWalTruncation(m)));
         try {
             return FineTuningSettings.builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay)
                     .learningRate(learningRate).checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes)
-                    .maxJobBytes(maxJobBytes).finishedJobsKept(finishedJobsKept).approvedTruncations(approved).build();
+                    .maxJobBytes(maxJobBytes).finishedJobsKept(finishedJobsKept).approvedTruncations(approved)
+                    .shutdownTimeout(shutdownTimeout != null ? shutdownTimeout : springShutdownTimeout).build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("kindling." + e.getMessage());   // the whole message: no cause needed
+            throw new InvalidKindlingPropertyException("kindling." + e.getMessage().split(" ")[0], null, e.getMessage(),
+                    "Change the kindling.fine-tuning.* values named above.");
         }
     }
 }

@@ -1,69 +1,37 @@
 package dev.kindling.spring.model;
 
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.serving.model.BaseModelPolicy;
 import dev.kindling.core.serving.model.ClassifierType;
 import dev.kindling.core.serving.model.ModelSettings;
-import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.TablePlacement;
+import dev.kindling.spring.config.InvalidKindlingPropertyException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code kindling.models.<name>.*}: the classifiers to serve. */
+/**
+ * {@code kindling.models.<name>.*}: the classifiers to serve. Every key of a model is described in the configuration
+ * metadata as {@code kindling.models.*.<key>}; an unknown key (a typo such as {@code chekpoint}) fails the start
+ * ({@code KindlingPropertiesCheck}).
+ */
+@Validated
 @ConfigurationProperties("kindling")
 public class KindlingModelProperties {
 
-    /** Models by name. */
+    /** Models by name (1-64 letters, digits, '.', '_' or '-'; the name also names the model's data directory). */
+    @Valid
     private Map<String, Model> models = new LinkedHashMap<>();
-
-    /** Request-size limits the engine applies to classification and feedback (beyond them: 413). */
-    private RequestLimitsProperties requestLimits = new RequestLimitsProperties();
-
-    public RequestLimitsProperties getRequestLimits() {
-        return requestLimits;
-    }
-
-    public void setRequestLimits(RequestLimitsProperties requestLimits) {
-        this.requestLimits = requestLimits;
-    }
-
-    /** {@code kindling.request-limits.*}. */
-    public static class RequestLimitsProperties {
-
-        /** Most texts in one classification request. */
-        private int maxTexts = RequestLimits.DEFAULT.maxTexts();
-
-        /** Longest text to classify or learn from, in characters. */
-        private int maxTextChars = RequestLimits.DEFAULT.maxTextChars();
-
-        public int getMaxTexts() {
-            return maxTexts;
-        }
-
-        public void setMaxTexts(int maxTexts) {
-            this.maxTexts = maxTexts;
-        }
-
-        public int getMaxTextChars() {
-            return maxTextChars;
-        }
-
-        public void setMaxTextChars(int maxTextChars) {
-            this.maxTextChars = maxTextChars;
-        }
-
-        public RequestLimits toLimits() {
-            try {
-                return new RequestLimits(maxTexts, maxTextChars);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("kindling.request-limits." + e.getMessage());
-            }
-        }
-    }
 
     public Map<String, Model> getModels() {
         return models;
@@ -73,84 +41,84 @@ public class KindlingModelProperties {
         this.models = models;
     }
 
-    /** The engine's settings of every model; fails with a message naming the bad property. */
-    public List<ModelSettings> toSettings(boolean fineTuningEnabled) {
-        List<ModelSettings> out = new ArrayList<>();
-        models.forEach((name, m) -> out.add(m.toSettings(name, fineTuningEnabled)));
-        return out;
-    }
-
     /** One model. */
     public static class Model {
 
-        /** The model file to start from (a Kindling text-classifier checkpoint, e.g. written by `bin/kindling supervised`). */
-        private Path checkpoint;
+        /**
+         * The model file to start from (a Kindling text-classifier file, e.g. written by `bin/kindling supervised`): a file
+         * path, or a Spring resource location (classpath:, file:, https:); a resource that is not a file is copied to
+         * {@code <fine-tuning directory>/<model>/configured/} at start.
+         */
+        private String checkpoint;
 
-        /** The output layer the checkpoint must have. */
+        /** The output layer the checkpoint must have: hs, hsm, softmax, ns, ova, or any. */
+        @NotNull
         private ClassifierType type = ClassifierType.ANY;
 
-        /** This model's engine settings ({@code fineTuningEnabled}: the global switch, kindling.fine-tuning.enabled). */
-        public ModelSettings toSettings(String name, boolean fineTuningEnabled) {
-            try {
-                return ModelSettings.builder(name).checkpoint(checkpoint).type(type).k(k).devices(device)
-                        .fineTuning(fineTuning && fineTuningEnabled).inputTable(inputTable).mappedVerification(mappedVerification()).build();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage().startsWith("model name") ? "kindling.models: " + e.getMessage()
-                        : "kindling.models." + name + "." + e.getMessage());   // the whole message: no cause needed
-            }
-        }
-
         /** How many labels a classification returns when the request does not say. */
+        @Min(1)
+        @Max(ModelSettings.MAX_K)
         private int k = 5;
 
         /**
-         * Devices this model may run on: "auto" (any in the pool), "cpu", or a list such as "cuda:1"; the CPU
-         * is always the fallback when they fail or are busy.
+         * The lowest probability a label needs to be returned by the model's Classifier bean when the call does not say
+         * (0: return the top k, whatever their probabilities).
          */
-        private String device = "auto";
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        private float threshold = 0f;
+
+        /**
+         * Devices this model may run on: "auto" (any in the pool), "cpu", or a list such as "cuda:1"; the CPU is always the
+         * fallback when they fail or are busy.
+         */
+        @NotBlank
+        private String devices = "auto";
 
         /** Whether this model accepts feedback and fine-tuning jobs. */
         private boolean fineTuning = true;
 
         /**
-         * Where the input (embedding) table lives: heap; off-heap (native memory, for tables larger than the
-         * heap); or mapped (copy-on-write from the checkpoint file, paged in as rows are read).
+         * Where the input (embedding) table lives: heap; off-heap (native memory, for tables larger than the heap); or mapped
+         * (copy-on-write from the checkpoint file, paged in as rows are read).
          */
+        @NotNull
         private TablePlacement inputTable = TablePlacement.HEAP;
 
         /**
-         * Whether loading a mapped input table verifies its checksum by reading it once (from disk or the page
-         * cache, at about sequential-read speed). false leaves it unverified so that start-up touches none of its
-         * pages, for tables much larger than memory; the header and the other tables are verified either way.
+         * Whether loading a mapped input table verifies its checksum by reading it once (from disk or the page cache, at about
+         * sequential-read speed). false leaves it unverified so that start-up touches none of its pages, for tables much
+         * larger than memory; the header and the other tables are verified either way.
          */
         private boolean verifyMappedTable = true;
 
-        public boolean isVerifyMappedTable() {
-            return verifyMappedTable;
+        /**
+         * What a start does when the checkpoint file changed (by SHA-256) since fine-tuned checkpoints of this model were made:
+         * fail (refuse to start and say so), replace (serve the new file and re-apply the write-ahead log to it), or
+         * keep-fine-tuned (keep serving the fine-tuned checkpoint, with a warning at every start).
+         */
+        @NotNull
+        private BaseModelPolicy baseModelPolicy = BaseModelPolicy.FAIL;
+
+        /** This model's engine settings, starting from {@code file} ({@code fineTuningEnabled}: kindling.fine-tuning.enabled). */
+        public ModelSettings toSettings(String name, Path file, boolean fineTuningEnabled) {
+            try {
+                return ModelSettings.builder(name).checkpoint(file).type(type).k(k).devices(devices).fineTuning(fineTuning && fineTuningEnabled)
+                        .inputTable(inputTable).mappedVerification(verifyMappedTable ? MappedVerification.VERIFY : MappedVerification.SKIP)
+                        .baseModelPolicy(baseModelPolicy).build();
+            } catch (IllegalArgumentException e) {
+                boolean badName = e.getMessage().startsWith("model name");
+                throw new InvalidKindlingPropertyException(badName ? "kindling.models." + name : "kindling.models." + name + ".devices",
+                        badName ? null : devices, e.getMessage(), badName ? "Name the model with 1-64 letters, digits, '.', '_' or '-'."
+                        : "Set it to auto, cpu, or a list of devices such as cuda:0,cuda:1.");
+            }
         }
 
-        public void setVerifyMappedTable(boolean verifyMappedTable) {
-            this.verifyMappedTable = verifyMappedTable;
-        }
-
-        /** How to load this model's files. */
-        public MappedVerification mappedVerification() {
-            return verifyMappedTable ? MappedVerification.VERIFY : MappedVerification.SKIP;
-        }
-
-        public TablePlacement getInputTable() {
-            return inputTable;
-        }
-
-        public void setInputTable(TablePlacement inputTable) {
-            this.inputTable = inputTable;
-        }
-
-        public Path getCheckpoint() {
+        public String getCheckpoint() {
             return checkpoint;
         }
 
-        public void setCheckpoint(Path checkpoint) {
+        public void setCheckpoint(String checkpoint) {
             this.checkpoint = checkpoint;
         }
 
@@ -170,12 +138,32 @@ public class KindlingModelProperties {
             this.k = k;
         }
 
-        public String getDevice() {
-            return device;
+        public float getThreshold() {
+            return threshold;
         }
 
+        public void setThreshold(float threshold) {
+            this.threshold = threshold;
+        }
+
+        public String getDevices() {
+            return devices;
+        }
+
+        public void setDevices(String devices) {
+            this.devices = devices;
+        }
+
+        /** Deprecated name of {@code devices} (it read as one device while it takes a list). */
+        @Deprecated(since = "0.1.0")
+        public String getDevice() {
+            return devices;
+        }
+
+        /** Read as {@code devices}; {@code LegacyPropertyNames} logs the deprecation once. */
+        @Deprecated(since = "0.1.0")
         public void setDevice(String device) {
-            this.device = device;
+            this.devices = device;
         }
 
         public boolean isFineTuning() {
@@ -184,6 +172,30 @@ public class KindlingModelProperties {
 
         public void setFineTuning(boolean fineTuning) {
             this.fineTuning = fineTuning;
+        }
+
+        public TablePlacement getInputTable() {
+            return inputTable;
+        }
+
+        public void setInputTable(TablePlacement inputTable) {
+            this.inputTable = inputTable;
+        }
+
+        public boolean isVerifyMappedTable() {
+            return verifyMappedTable;
+        }
+
+        public void setVerifyMappedTable(boolean verifyMappedTable) {
+            this.verifyMappedTable = verifyMappedTable;
+        }
+
+        public BaseModelPolicy getBaseModelPolicy() {
+            return baseModelPolicy;
+        }
+
+        public void setBaseModelPolicy(BaseModelPolicy baseModelPolicy) {
+            this.baseModelPolicy = baseModelPolicy;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardedDevice;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.model.ModelProvenance;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Health of Kindling: devices with their breaker states, models with versions and label counts, and
- * fine-tuning lag. DOWN when a model's fine-tuning stopped after a failure; requests are still served
+ * Health of Kindling: the CPU kernel set, devices with their breaker states, models with versions, label counts and
+ * provenance (what each was loaded from, with SHA-256 hashes), and fine-tuning lag. DOWN when a model's fine-tuning stopped after a failure; requests are still served
  * (on the CPU at worst) while accelerators' breakers are open, so open breakers alone do not make it DOWN.
  */
 public final class KindlingHealthIndicator implements HealthIndicator {
@@ -39,6 +40,8 @@ public final class KindlingHealthIndicator implements HealthIndicator {
                     "failures", g.failures(), "rejections", g.rejections()));
         }
         h.withDetail("devices", devices);
+        h.withDetail("cpuKernels", CpuKernelSet.current().equals("vector") ? "vector"
+                : "scalar (start the JVM with " + CpuKernelSet.FLAG + " for the Vector API kernels)");
         FineTuningService ft = fineTuning.getIfAvailable();
         ModelRegistry registry = models.getIfAvailable();
         if (registry != null) {
@@ -48,6 +51,7 @@ public final class KindlingHealthIndicator implements HealthIndicator {
                 d.put("version", m.version());
                 d.put("labels", m.labelCount());
                 d.put("examplesApplied", m.examplesApplied());
+                d.put("provenance", provenance(registry.provenance(m.name())));
                 long fallbacks = registry.checkpointFallbacks(m.name());
                 if (fallbacks > 0) {
                     d.put("checkpointFallbacks", fallbacks);   // a damaged checkpoint was skipped at start (logged at ERROR)
@@ -67,6 +71,21 @@ public final class KindlingHealthIndicator implements HealthIndicator {
             h.withDetail("models", ms);
         }
         return h.build();
+    }
+
+    private static Map<String, Object> provenance(ModelProvenance p) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (p == null) {
+            return d;
+        }
+        d.put("source", p.source().name());
+        d.put("file", p.file() == null ? null : p.file().toString());
+        d.put("sha256", p.sha256());
+        d.put("configuredFile", p.configuredFile() == null ? null : p.configuredFile().toString());
+        d.put("configuredSha256", p.configuredSha256());
+        d.put("configuredFileChanged", p.configuredFileChanged());
+        d.put("note", p.note());
+        return d;
     }
 
     /** Records set aside and waiting for an operator; they do not make the model DOWN (later records are applied). */

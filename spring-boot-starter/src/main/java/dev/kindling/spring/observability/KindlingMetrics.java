@@ -1,26 +1,30 @@
 package dev.kindling.spring.observability;
 
 import dev.kindling.core.serving.ClassificationService;
-import dev.kindling.core.tensor.Device;
-import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.TimeUnit;
-import dev.kindling.spring.device.DeviceRouter;
-import dev.kindling.spring.device.GuardedDevice;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.core.serving.routing.RetryLaterException;
+import dev.kindling.core.tensor.Device;
+import dev.kindling.spring.device.DeviceRouter;
+import dev.kindling.spring.device.GuardedDevice;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * Micrometer meters for devices (calls in flight, failures, breaker state, memory), models (version,
- * labels), fine-tuning (examples applied, loss, queue depth, lag, records set aside) and inference (latency, batch
- * sizes, fallbacks, as the engine's {@link ClassificationService} reports them); cache statistics are bound by
- * {@code EmbeddingCaches}.
+ * Micrometer meters, named after the properties that configure what they measure ({@code kindling.fine-tuning.*} for
+ * {@code kindling.fine-tuning}): devices (calls and failures as counters, calls in flight, breaker state), models
+ * (version, labels, checkpoint fallbacks), fine-tuning (examples applied, loss, queue depth, lag, records set aside)
+ * and inference (latency with an {@code outcome} tag, batch sizes, fallbacks, as the engine's
+ * {@link ClassificationService} reports them). Cache statistics are bound by {@code EmbeddingCaches}, the guards'
+ * own meters by resilience4j-micrometer when it is present.
  */
 public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listener, ClassificationService.Observer {
 
@@ -40,10 +44,14 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
         this.registry = r;
         for (GuardedDevice g : router.guardedDevices()) {
             String dev = g.device().device().toString();
-            Gauge.builder("kindling.device.queue.depth", g, GuardedDevice::inFlight).tag("device", dev)
-                    .description("calls running on the device").register(r);
-            Gauge.builder("kindling.device.calls", g, GuardedDevice::calls).tag("device", dev).register(r);
-            Gauge.builder("kindling.device.failures", g, GuardedDevice::failures).tag("device", dev).register(r);
+            Gauge.builder("kindling.device.calls.active", g, GuardedDevice::inFlight).tag("device", dev)
+                    .description("calls running on the device now").register(r);
+            FunctionCounter.builder("kindling.device.calls", g, GuardedDevice::calls).tag("device", dev)
+                    .description("calls sent to the device").register(r);
+            FunctionCounter.builder("kindling.device.failures", g, GuardedDevice::failures).tag("device", dev)
+                    .description("calls that failed on the device (and were retried on the next one)").register(r);
+            FunctionCounter.builder("kindling.device.rejections", g, GuardedDevice::rejections).tag("device", dev)
+                    .description("calls turned away by a full bulkhead").register(r);
             Gauge.builder("kindling.device.breaker.open", g, d -> d.state().equals("OPEN") ? 1 : 0).tag("device", dev).register(r);
             if (g.device().device().isCpu()) {
                 Gauge.builder("kindling.device.memory.used", Runtime.getRuntime(), rt -> rt.totalMemory() - rt.freeMemory())
@@ -55,13 +63,13 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
             for (ServedModel m : registryOfModels.all()) {
                 Gauge.builder("kindling.model.version", m, ServedModel::version).tag("model", m.name()).register(r);
                 Gauge.builder("kindling.model.labels", m, ServedModel::labelCount).tag("model", m.name()).register(r);
-                Gauge.builder("kindling.model.checkpoint.fallbacks", registryOfModels, reg -> reg.checkpointFallbacks(m.name()))
+                FunctionCounter.builder("kindling.model.checkpoint.fallbacks", registryOfModels, reg -> reg.checkpointFallbacks(m.name()))
                         .tag("model", m.name()).description("damaged or missing checkpoints skipped at start").register(r);
             }
         }
     }
 
-    /** Registers the fine-tuning gauges once the service exists (it is created after this binder). */
+    /** Registers the fine-tuning meters once the service exists (it is created after this binder). */
     public void bindFineTuning() {
         MeterRegistry r = registry;
         FineTuningService service = fineTuning.getIfAvailable();
@@ -70,10 +78,11 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
         }
         for (ModelFineTuner t : service.tuners()) {
             String model = t.model().name();
-            Gauge.builder("kindling.finetune.queue.depth", t, ModelFineTuner::queueDepth).tag("model", model).register(r);
-            Gauge.builder("kindling.finetune.lag", t, ModelFineTuner::lag).tag("model", model).register(r);
-            Gauge.builder("kindling.finetune.loss", t, ModelFineTuner::lastLoss).tag("model", model).register(r);
-            FunctionCounter.builder("kindling.finetune.quarantined", t, ModelFineTuner::setAside).tag("model", model)
+            Gauge.builder("kindling.fine-tuning.queue.depth", t, ModelFineTuner::queueDepth).tag("model", model).register(r);
+            Gauge.builder("kindling.fine-tuning.lag", t, ModelFineTuner::lag).tag("model", model)
+                    .description("acknowledged examples not yet in the model").register(r);
+            Gauge.builder("kindling.fine-tuning.loss", t, ModelFineTuner::lastLoss).tag("model", model).register(r);
+            FunctionCounter.builder("kindling.fine-tuning.quarantined", t, ModelFineTuner::setAside).tag("model", model)
                     .description("write-ahead-log records that could not be applied and were set aside (since start)").register(r);
         }
     }
@@ -82,7 +91,7 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
     public void applied(ServedModel model, ServedModel.UpdateResult result, int queueDepth) {
         MeterRegistry r = registry;
         if (r != null) {
-            r.counter("kindling.finetune.examples", "model", model.name()).increment(result.examples());
+            r.counter("kindling.fine-tuning.examples", "model", model.name()).increment(result.examples());
         }
     }
 
@@ -92,11 +101,31 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
         if (r == null) {
             return;
         }
-        Timer.builder("kindling.inference.latency").tag("model", model).tag("device", device.toString()).register(r)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        latency(r, model, device.toString(), "success").record(nanos, TimeUnit.NANOSECONDS);
         r.summary("kindling.inference.batch.size", "model", model).record(texts);
         if (fellBack) {
             r.counter("kindling.inference.fallbacks", "model", model).increment();
         }
+    }
+
+    @Override
+    public void failed(String model, int texts, long nanos, RuntimeException failure) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            latency(r, model, "none", outcome(failure)).record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static Timer latency(MeterRegistry r, String model, String device, String outcome) {
+        return Timer.builder("kindling.inference.latency").tag("model", model).tag("device", device).tag("outcome", outcome)
+                .description("classification calls, by outcome: success, client_error, busy, error").register(r);
+    }
+
+    /** The caller's mistake, a full device, or a failure of the service. */
+    static String outcome(RuntimeException failure) {
+        if (failure instanceof RetryLaterException) {
+            return "busy";
+        }
+        return failure instanceof IllegalArgumentException ? "client_error" : "error";
     }
 }

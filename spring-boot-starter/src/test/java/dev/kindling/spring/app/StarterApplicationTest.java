@@ -6,7 +6,7 @@ import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.ClassificationService;
-import dev.kindling.core.serving.model.ServedModel;
+import dev.kindling.spring.classifier.Classifier;
 import dev.kindling.core.serving.model.UnknownModelException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,8 +57,8 @@ class StarterApplicationTest {
     FineTuningService fineTuning;
 
     @Autowired
-    @Qualifier("kindling.model.topics")
-    ServedModel topics;
+    @Qualifier("topics")
+    Classifier topics;
 
     @Autowired
     Map<String, HealthIndicator> health;
@@ -69,9 +69,9 @@ class StarterApplicationTest {
         assertThat(c.labels()).hasSize(3);
         assertThat(c.labels().get(0).label()).isEqualTo("music");
         assertThat(c.device()).isEqualTo("cpu:0");
-        assertThat(topics.hasReplicaOn(dev.kindling.core.tensor.Device.cuda(0))).as("host-memory model has no GPU replica").isFalse();
+        assertThat(topics.info().devices()).as("host-memory model has no GPU replica").containsExactly("cpu:0");
 
-        long v0 = topics.version();
+        long v0 = topics.info().version();
         for (int i = 0; i < 60; i++) {
             fineTuning.submit("topics", LabelledExample.of("quantum qubit entanglement superposition", "physics"));
         }
@@ -79,7 +79,7 @@ class StarterApplicationTest {
         Classification after = classification.classify("topics", "qubit entanglement", null);
         assertThat(after.labels().get(0).label()).isEqualTo("physics");
         assertThat(after.version()).isGreaterThan(v0);
-        assertThat(topics.labelCount()).isEqualTo(6);
+        assertThat(topics.info().labels()).isEqualTo(6);
         assertThat(classification.classify("topics", "guitar chord concert", null).labels().get(0).label()).isEqualTo("music");
 
         Health h = health.get("kindlingHealthIndicator").health();

@@ -6,6 +6,10 @@ import dev.kindling.core.serving.TestModels;
 import dev.kindling.core.device.DevicePool;
 import dev.kindling.core.device.WorkerDevice;
 import dev.kindling.core.tensor.Device;
+import dev.kindling.spring.classifier.Classifier;
+import dev.kindling.spring.classifier.ClassifierAutoConfiguration;
+import dev.kindling.spring.config.ConfigurationCheckAutoConfiguration;
+import dev.kindling.spring.config.InvalidKindlingPropertyException;
 import dev.kindling.spring.device.DevicePoolAutoConfiguration;
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardSettings;
@@ -61,9 +65,9 @@ class KindlingAutoConfigurationTest {
 
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DevicePoolAutoConfiguration.class,
+                .withConfiguration(AutoConfigurations.of(ConfigurationCheckAutoConfiguration.class, DevicePoolAutoConfiguration.class,
                         EmbeddingCacheAutoConfiguration.class, ModelsAutoConfiguration.class, FineTuningAutoConfiguration.class,
-                        ObservabilityAutoConfiguration.class))
+                        ClassifierAutoConfiguration.class, ObservabilityAutoConfiguration.class))
                 .withPropertyValues("kindling.fine-tuning.directory=" + data);
     }
 
@@ -99,25 +103,25 @@ class KindlingAutoConfigurationTest {
 
     @Test
     void cudaAbsentRegistersNoAcceleratorAndServesOnCpu() {
-        runner().withPropertyValues("kindling.devices=cuda:0,cuda:1").run(ctx -> {
+        runner().withPropertyValues("kindling.routing.devices=cuda:0,cuda:1").run(ctx -> {
             assertThat(ctx.getBean(DevicePool.class).devices()).extracting(d -> d.device().toString()).containsExactly("cpu:0");
             assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(Device::toString).containsExactly("cpu:0");
         });
     }
 
-    /** A pool the application supplies (here with a stand-in accelerator) is routed over, as kindling.devices selects. */
+    /** A pool the application supplies (here with a stand-in accelerator) is routed over, as kindling.routing.devices selects. */
     @Test
     void anApplicationDevicePoolIsRoutedUnlessDeselected() {
         java.util.function.Supplier<DevicePool> pool = () -> DevicePool.of(List.of(
                 new WorkerDevice(Device.cuda(3), 8, Duration.ofSeconds(1)), new WorkerDevice(Device.CPU, 8, Duration.ofSeconds(1))));
         runner().withBean(DevicePool.class, pool)
-                .withPropertyValues("kindling.device-limits.cuda-3.max-concurrent-calls=2").run(ctx -> {
+                .withPropertyValues("kindling.routing.device-guards.cuda-3.max-concurrent-calls=2").run(ctx -> {
                     List<GuardedDevice> ds = ctx.getBean(DeviceRouter.class).guardedDevices();
                     assertThat(ds).extracting(g -> g.device().device().toString()).containsExactly("cuda:3", "cpu:0");
                     assertThat(ds.get(0).settings().maxConcurrentCalls()).isEqualTo(2);
                     assertThat(ctx.getBean(ModelRegistry.class).all()).isEmpty();
                 });
-        runner().withBean(DevicePool.class, pool).withPropertyValues("kindling.devices=cpu").run(ctx ->
+        runner().withBean(DevicePool.class, pool).withPropertyValues("kindling.routing.devices=cpu").run(ctx ->
                 assertThat(ctx.getBean(DeviceRouter.class).devices()).extracting(Device::toString).containsExactly("cpu:0"));
     }
 
@@ -138,8 +142,9 @@ class KindlingAutoConfigurationTest {
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + hsmFile, "kindling.models.topics.type=hsm",
                 "kindling.models.plain.checkpoint=" + softmaxFile, "kindling.models.plain.fine-tuning=false").run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBeansOfType(ServedModel.class)).containsOnlyKeys("kindling.model.topics", "kindling.model.plain");
-            assertThat(ctx.getBean("kindling.model.topics", ServedModel.class).labelCount()).isEqualTo(5);
+            assertThat(ctx.getBeansOfType(ServedModel.class)).as("engine internals are no beans").isEmpty();
+            assertThat(ctx.getBeansOfType(Classifier.class)).containsOnlyKeys("kindling.classifier.topics", "kindling.classifier.plain");
+            assertThat(ctx.getBean("kindling.classifier.topics", Classifier.class).info().labels()).isEqualTo(5);
             FineTuningService ft = ctx.getBean(FineTuningService.class);
             assertThat(ft.tuners()).extracting(t -> t.model().name()).containsExactly("topics");
             assertThat(ctx.getBean(ClassificationService.class).classify("topics", "oven flour butter", 2).labels().get(0).label())
@@ -192,7 +197,7 @@ class KindlingAutoConfigurationTest {
 
     @Test
     void badSettingsFailWithClearMessages() {
-        runner().withPropertyValues("kindling.devices=cuda:zero").run(ctx ->
+        runner().withPropertyValues("kindling.routing.devices=cuda:zero").run(ctx ->
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("cuda:zero"));
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + softmaxFile, "kindling.models.topics.type=hsm").run(ctx ->
                 assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("configured as HSM"));
@@ -201,10 +206,13 @@ class KindlingAutoConfigurationTest {
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + treeFile, "kindling.models.topics.type=hs").run(ctx ->
                 assertThat(ctx).hasNotFailed());
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + hsmFile, "kindling.fine-tuning.batch-size=0").run(ctx ->
-                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("batch-size"));
+                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("batchSize"));
         runner().withPropertyValues("kindling.models.topics.checkpoint=" + hsmFile, "kindling.models.topics.k=0").run(ctx ->
-                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining(".k must be"));
-        runner().withPropertyValues("kindling.device.max-concurrent-calls=0").run(ctx ->
-                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("max-concurrent-calls"));
+                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("models[topics].k"));
+        runner().withPropertyValues("kindling.routing.default-guard.max-concurrent-calls=0").run(ctx ->
+                assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("maxConcurrentCalls"));
+        runner().withPropertyValues("kindling.fine-tuning.batch-size=20", "kindling.fine-tuning.queue-capacity=10").run(ctx ->
+                assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(InvalidKindlingPropertyException.class)
+                        .hasMessageContaining("queue-capacity >= batch-size"));
     }
 }

@@ -1,29 +1,36 @@
 package dev.kindling.core.backend.cpu;
 
-import dev.kindling.core.backend.Backend;
 import dev.kindling.core.backend.BlasOps;
 import dev.kindling.core.backend.ConvOps;
 import dev.kindling.core.backend.PoolingOps;
 import dev.kindling.core.backend.ElementwiseOps;
 import dev.kindling.core.backend.EmbeddingOps;
+import dev.kindling.core.backend.HostBackend;
 import dev.kindling.core.backend.HsmOps;
 import dev.kindling.core.backend.OptimOps;
 import dev.kindling.core.backend.QuantizeOps;
 import dev.kindling.core.tensor.Device;
+import dev.kindling.core.tensor.HostStorage;
 import dev.kindling.core.tensor.Storage;
 import dev.kindling.core.tensor.Tensor;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The CPU backend: always available, the fallback where no accelerator is, and the reference every
- * other backend is tested against.
+ * other backend is tested against. {@code Backends} finds it with {@link java.util.ServiceLoader} as the
+ * {@link HostBackend}, so that the SPI package never names this one.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements HostBackend {
 
     private final CpuKernels kernels;
+    private final CpuTreePathKernels treePath;
     private final BlasOps blas;
     private final ElementwiseOps elementwise;
     private final EmbeddingOps embedding;
@@ -41,6 +48,7 @@ public final class CpuBackend implements Backend {
     /** A CPU backend on the given kernels (benchmarks compare {@link CpuKernels#scalar()} with the preferred ones). */
     public CpuBackend(CpuKernels kernels) {
         this.kernels = kernels;
+        this.treePath = new CpuTreePathKernels(kernels);
         this.blas = new CpuBlas(kernels);
         this.elementwise = new CpuElementwise();
         this.embedding = new CpuEmbedding(kernels);
@@ -51,8 +59,29 @@ public final class CpuBackend implements Backend {
         this.quantize = new CpuQuantize(kernels.name().startsWith("vector"));
     }
 
+    @Override
     public CpuKernels kernels() {
         return kernels;
+    }
+
+    @Override
+    public CpuTreePathKernels treePath() {
+        return treePath;
+    }
+
+    @Override
+    public HostStorage wrap(float[] data) {
+        return CpuStorage.ofArray(data);
+    }
+
+    @Override
+    public HostStorage allocateNative(long elements) {
+        return CpuStorage.allocateNative(elements);
+    }
+
+    @Override
+    public HostStorage map(Path file, long byteOffset, long elements, FileChannel.MapMode mode, Arena arena) throws IOException {
+        return CpuStorage.map(file, byteOffset, elements, mode, arena);
     }
 
     @Override

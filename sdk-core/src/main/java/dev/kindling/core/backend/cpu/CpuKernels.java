@@ -1,39 +1,13 @@
 package dev.kindling.core.backend.cpu;
 
-import java.lang.foreign.MemorySegment;
+import dev.kindling.core.backend.HostKernels;
 
 /**
- * The inner loops whose speed matters on the CPU: dot products, axpy and the GEMM micro-kernels. Two
- * implementations: {@link VectorKernels} (the incubating Vector API) and {@link ScalarKernels} (plain
- * Java, always available). Offsets and strides are in float elements.
+ * The CPU backend's {@link HostKernels} and where they are chosen: {@link VectorKernels} (the incubating
+ * Vector API) or {@link ScalarKernels} (plain Java, always available). Code outside this package gets the
+ * chosen ones through {@code Backends.cpu().kernels()}.
  */
-public interface CpuKernels {
-
-    String name();
-
-    /** Σ a[aOff + i] · b[bOff + i] for i &lt; n. */
-    float dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n);
-
-    /** y[yOff + i] += alpha · x[xOff + i] for i &lt; n. */
-    void axpy(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n);
-
-    /**
-     * C[i, j] += alpha · Σ_p A(i, p) · B[p, j] for rows i in [i0, i1) and columns j in [j0, j1), with
-     * A(i, p) = a[aOff + i·aRowStride + p·aColStride], B row-major with leading dimension ldb and C with ldc.
-     */
-    void gemmNN(int i0, int i1, int j0, int j1, int k, float alpha,
-                MemorySegment a, long aOff, long aRowStride, long aColStride,
-                MemorySegment b, long bOff, int ldb,
-                MemorySegment c, long cOff, int ldc);
-
-    /**
-     * C[i, j] += alpha · Σ_p A[i, p] · B[j, p] (both row-major, contiguous along p) for rows i in
-     * [i0, i1) and columns j in [j0, j1).
-     */
-    void gemmNT(int i0, int i1, int j0, int j1, int k, float alpha,
-                MemorySegment a, long aOff, int lda,
-                MemorySegment b, long bOff, int ldb,
-                MemorySegment c, long cOff, int ldc);
+public interface CpuKernels extends HostKernels {
 
     /** The preferred kernels: the Vector API when its module is present and not disabled. */
     static CpuKernels preferred() {

@@ -1,9 +1,9 @@
 package dev.kindling.core.backend.cpu;
 
+import dev.kindling.core.backend.QuantizationAxis;
 import dev.kindling.core.backend.QuantizeArguments;
 import dev.kindling.core.backend.QuantizeOps;
-import dev.kindling.core.onebit.QuantizationAxis;
-import dev.kindling.core.onebit.QuantizedGradient;
+import dev.kindling.core.backend.QuantizedGradient;
 import dev.kindling.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;

@@ -1,7 +1,7 @@
 package dev.kindling.core.backend.cpu;
 
 import dev.kindling.core.tensor.Device;
-import dev.kindling.core.tensor.Storage;
+import dev.kindling.core.tensor.HostStorage;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * beyond Java array limits or asked for explicitly, or a memory-mapped file region. Every kernel sees a
  * {@link MemorySegment}, so all three are handled by the same code.
  */
-public final class CpuStorage implements Storage {
+public final class CpuStorage implements HostStorage {
 
     /** Largest element count placed on the Java heap by default. */
     static final long MAX_HEAP_ELEMENTS = Integer.MAX_VALUE - 8;
@@ -75,10 +75,12 @@ public final class CpuStorage implements Storage {
         }
     }
 
+    @Override
     public MemorySegment segment() {
         return segment;
     }
 
+    @Override
     public boolean isNative() {
         return segment.isNative() || segment.isMapped();
     }

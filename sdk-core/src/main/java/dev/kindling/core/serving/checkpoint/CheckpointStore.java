@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * <p>{@code CURRENT} is a properties file: {@code model}, {@code walSequence}, {@code examplesApplied},
  * {@code version} and, since durable jobs, {@code jobs} ({@code <job id>:<index>} pairs separated by
  * commas; absent in older checkpoints, which means no job progress); since kept fallbacks, the same keys
- * prefixed {@code previous.} for the previous checkpoint and {@code baseModelReplaced}.
+ * prefixed {@code previous.} for the previous checkpoint and {@code baseModelReplaced}; since provenance,
+ * {@code configuredSha256}: the SHA-256 of the configured model file the checkpoints grew from (absent in older
+ * checkpoints: unknown), so that a start can tell a retrained configured file from the one fine-tuning started on.
  */
 public final class CheckpointStore {
 
@@ -67,12 +69,17 @@ public final class CheckpointStore {
     private static final String CURRENT = "CURRENT";
     private static final String PREVIOUS = "previous.";
     private static final String BASE_REPLACED = "baseModelReplaced";
+    private static final String CONFIGURED_SHA256 = "configuredSha256";
     /** Where model files found unusable are moved at the next commit (kept for inspection, never loaded). */
     public static final String DAMAGED_DIR = "damaged";
 
     private final Path dir;
     /** Model files found unusable at start: neither a fallback for the next commit nor deleted by it. */
     private final Set<String> unusable = ConcurrentHashMap.newKeySet();
+    /** The configured file's SHA-256 the next commit records (null: keep what CURRENT says). */
+    private volatile String configuredSha256;
+    /** The configured file replaced the kept checkpoints at start; the decision is written with the next commit, due at once. */
+    private volatile boolean replacementPending;
 
     public CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
@@ -101,6 +108,35 @@ public final class CheckpointStore {
             kept.add(snapshot(p, PREVIOUS));
         }
         return kept;
+    }
+
+    /** The configured file's SHA-256 recorded with the kept checkpoints, or null when none is recorded (or nothing is kept). */
+    public String recordedConfiguredSha256() throws IOException {
+        Properties p = readCurrent();
+        String v = p == null ? null : p.getProperty(CONFIGURED_SHA256);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /**
+     * Records with every later commit that the checkpoints grow from the configured file with this SHA-256 (the
+     * registry calls it once it decided what to serve); null keeps what {@code CURRENT} says.
+     */
+    public void recordConfiguredSha256(String sha256) {
+        this.configuredSha256 = sha256;
+    }
+
+    /**
+     * Records that the configured file (with {@code sha256}) replaced the kept checkpoints: the fine-tuner commits a
+     * checkpoint as soon as it holds the data directory's lock, so that the next start does not decide again.
+     */
+    public void recordReplacement(String sha256) {
+        this.configuredSha256 = sha256;
+        this.replacementPending = true;
+    }
+
+    /** Whether a {@link #recordReplacement replacement} still waits for its commit. */
+    public boolean replacementPending() {
+        return replacementPending;
     }
 
     /** Whether the kept checkpoints descend from a model swapped in, so that the configured base model is no fallback. */
@@ -180,6 +216,7 @@ public final class CheckpointStore {
                            long swappedAtVersion) throws IOException {
         String jobs = formatJobs(jobProgress);
         List<Snapshot> before = kept();
+        String configured = configuredSha256 != null ? configuredSha256 : recordedConfiguredSha256();
         boolean baseReplaced = swappedAtVersion > 0 || baseModelReplaced();
         Snapshot newest = new Snapshot(dir.resolve(String.format("model-%020d-%d.bin", walSequence, System.nanoTime())), walSequence,
                 examplesApplied, version, jobProgress);
@@ -202,6 +239,9 @@ public final class CheckpointStore {
                 content.append(entries(PREVIOUS, previous, formatJobs(previous.jobProgress())));
             }
             content.append(BASE_REPLACED).append('=').append(baseReplaced).append('\n');
+            if (configured != null) {
+                content.append(CONFIGURED_SHA256).append('=').append(configured).append('\n');
+            }
             AtomicFiles.write(dir.resolve(CURRENT), content.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // Not in force (CURRENT still names the old set): the files written for it would only take the space a
@@ -213,6 +253,7 @@ public final class CheckpointStore {
             throw e;
         }
         removeUnkept(newest, previous);
+        replacementPending = false;
         return newest;
     }
 

@@ -5,6 +5,7 @@ import dev.kindling.core.text.BadLine;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,7 +26,7 @@ public final class FineTuneJob {
                          long badLineCount, String error, Instant createdAt, Instant finishedAt) {
     }
 
-    private final JobStore store;
+    private final JobRecordSink store;
     /** How many of this job's examples the model holds (they are applied in order, so that many from the start). */
     private final LongSupplier appliedInModel;
     /** The stored record; replaced (and stored first) on every change of state. */
@@ -37,8 +38,10 @@ public final class FineTuneJob {
     private volatile long startedNanos;
     private volatile long finishedNanos;
     private volatile double loss = Double.NaN;
+    /** Completes with the final status when the job ends (also when fine-tuning stops it short of its end). */
+    private final CompletableFuture<Status> ended = new CompletableFuture<>();
 
-    FineTuneJob(JobRecord record, JobStore store, LongSupplier appliedInModel) {
+    FineTuneJob(JobRecord record, JobRecordSink store, LongSupplier appliedInModel) {
         this.record = record;
         this.store = store;
         this.appliedInModel = appliedInModel;
@@ -46,6 +49,17 @@ public final class FineTuneJob {
         this.error = record.error();
         this.loss = record.loss();
         this.submitted = record.finished() ? record.appliedExamples() : appliedInModel.getAsLong();
+        if (record.finished()) {
+            ended.complete(status());
+        }
+    }
+
+    /**
+     * Completes with the job's final status once it has ended: succeeded, failed or cancelled (for observers,
+     * e.g. a span per job). A job left unfinished by a shutdown never completes it in this process.
+     */
+    public CompletableFuture<Status> whenEnded() {
+        return ended.copy();
     }
 
     public String id() {
@@ -141,6 +155,7 @@ public final class FineTuneJob {
             error = failure + "; the job's remaining examples are kept and it resumes when the service restarts";
             state = State.FAILED;
             finishedNanos = System.nanoTime();
+            ended.complete(status());
         }
     }
 
@@ -149,6 +164,7 @@ public final class FineTuneJob {
         error = finished.error();
         finishedNanos = System.nanoTime();
         state = finished.state();
+        ended.complete(status());
     }
 
     private void store(JobRecord next) {

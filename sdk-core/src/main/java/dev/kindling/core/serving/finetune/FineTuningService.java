@@ -5,6 +5,8 @@ import dev.kindling.core.io.DataDirectoryLock;
 import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.log.UpdateLog;
 import dev.kindling.core.serving.log.UpdateLogFactory;
+import dev.kindling.core.serving.log.FleetLog;
+import dev.kindling.core.serving.log.FleetLogFactory;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.BadLine;
@@ -49,6 +51,8 @@ public final class FineTuningService implements AutoCloseable {
     private final Map<String, FineTuneJob> jobs = new ConcurrentHashMap<>();
     private final JobRunner jobRunner;
     private final RequestLimits limits;
+    /** Jobs of the models that learn in a fleet (null: none does). */
+    private final FleetJobs fleetJobs;
 
     /** {@link #FineTuningService(ModelRegistry, FineTuningSettings, UpdateLogFactory, ModelFineTuner.Listener)} with local logs. */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, ModelFineTuner.Listener listener) throws IOException {
@@ -64,6 +68,15 @@ public final class FineTuningService implements AutoCloseable {
      */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener,
                              RequestLimits limits) throws IOException {
+        this(models, settings, logs, null, Duration.ZERO, listener, limits);
+    }
+
+    /**
+     * As above; with {@code fleetLogs} (may be null) every fine-tuned model learns as one replica of a fleet through the
+     * log it opens instead of a local write-ahead log, waiting up to {@code catchUp} at start to hold the fleet's model.
+     */
+    public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, FleetLogFactory fleetLogs,
+                             Duration catchUp, ModelFineTuner.Listener listener, RequestLimits limits) throws IOException {
         this.models = models;
         this.limits = limits;
         this.settings = settings;
@@ -75,6 +88,17 @@ public final class FineTuningService implements AutoCloseable {
                     continue;
                 }
                 Path dir = models.dataDirectory(m.name());
+                if (fleetLogs != null) {
+                    FleetLog fleet = fleetLogs.open(m.name());
+                    try {
+                        tuners.put(m.name(), new ModelFineTuner(m, settings, fleet, new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name()), listener,
+                                job -> FleetJobs.cancelled(fleet, job), catchUp));
+                    } catch (RuntimeException e) {
+                        fleet.close();
+                        throw e;
+                    }
+                    continue;
+                }
                 UpdateLog wal = logs.open(m.name(), dir);
                 try {
                     PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
@@ -85,6 +109,7 @@ public final class FineTuningService implements AutoCloseable {
                 }
                 jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
             }
+            this.fleetJobs = fleetLogs != null ? new FleetJobs(tuners) : null;
             resumeJobs();
         } catch (IOException | RuntimeException e) {
             abandonStart(e);
@@ -113,6 +138,9 @@ public final class FineTuningService implements AutoCloseable {
         for (Map.Entry<String, ModelFineTuner> e : tuners.entrySet()) {
             ModelFineTuner tuner = e.getValue();
             JobStore store = jobStores.get(e.getKey());
+            if (store == null) {
+                continue;   // a fleet's jobs live in its log
+            }
             Set<String> active = new HashSet<>();
             for (JobRecord r : store.recover(e.getKey())) {
                 FineTuneJob job = newJob(r, tuner, store);
@@ -147,7 +175,7 @@ public final class FineTuningService implements AutoCloseable {
         ServedModel m = models.get(model);
         ModelFineTuner t = tuners.get(m.name());
         if (t == null) {
-            throw new IllegalArgumentException("model '" + model + "' does not accept fine-tuning (its settings turn fine-tuning off)");
+            throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning (its settings turn fine-tuning off)");
         }
         return t;
     }
@@ -186,7 +214,7 @@ public final class FineTuningService implements AutoCloseable {
             }
         }
         if (examples.isEmpty()) {
-            throw new IllegalArgumentException("the job file has no usable labelled line (" + bad.size() + " bad lines"
+            throw new dev.kindling.core.serving.model.InvalidInputException("the job file has no usable labelled line (" + bad.size() + " bad lines"
                     + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
         }
         if (jobRunner.stopping()) {
@@ -194,6 +222,9 @@ public final class FineTuningService implements AutoCloseable {
         }
         JobRecord record = JobRecord.accepted(JobIds.next(), tuner.model().name(), examples.size(),
                 bad.subList(0, Math.min(20, bad.size())), bad.size());
+        if (tuner.fleet() != null) {
+            return fleetJobs.start(tuner, record, examples);
+        }
         JobStore store = jobStores.get(tuner.model().name());
         try {
             store.create(record, examples);
@@ -213,6 +244,9 @@ public final class FineTuningService implements AutoCloseable {
 
     public FineTuneJob job(String id) {
         FineTuneJob j = id == null ? null : jobs.get(id);
+        if (j == null && fleetJobs != null) {
+            j = fleetJobs.find(id);
+        }
         if (j == null) {
             throw new UnknownJobException(id);
         }
@@ -246,15 +280,18 @@ public final class FineTuningService implements AutoCloseable {
 
     /**
      * Stops: the job runner leaves its job unfinished (stored, it resumes on the next start), each model
-     * trains what was logged, is checkpointed and closes its log.
+     * trains what was logged, is checkpointed and closes its log, all within the settings' shutdown timeout
+     * (what is not trained by then stays in the log and is applied at the next start).
      */
     @Override
     public void close() throws IOException {
+        // One deadline for the whole shutdown (the job runner, then every model), not a timeout per model.
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         stopRunner();
         IOException first = null;
         for (ModelFineTuner t : tuners.values()) {
             try {
-                t.close();
+                t.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (IOException e) {
                 first = first == null ? e : first;
             }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * files are on disk, so a crash while accepting leaves only an {@code .incoming-} directory (the job was
  * never acknowledged), which {@link #recover} removes.
  */
-final class JobStore {
+final class JobStore implements JobRecordSink {
 
     private static final System.Logger log = System.getLogger(JobStore.class.getName());
     static final String RECORD = "job.properties";
@@ -75,7 +75,8 @@ final class JobStore {
     }
 
     /** Replaces a job's record atomically. */
-    void save(JobRecord record) throws IOException {
+    @Override
+    public void save(JobRecord record) throws IOException {
         Path jobDir = dir.resolve(record.id());
         if (!Files.isDirectory(jobDir)) {
             throw new NoSuchFileException(jobDir.toString(), null, "the job's directory is gone");

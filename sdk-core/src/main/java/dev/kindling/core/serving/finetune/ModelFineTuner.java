@@ -6,6 +6,7 @@ import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.model.JobPosition;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.log.UpdateLog;
+import dev.kindling.core.serving.log.FleetLog;
 import dev.kindling.core.serving.model.ServedModel;
 
 import java.io.IOException;
@@ -70,6 +71,11 @@ public final class ModelFineTuner implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread worker;
     private final Thread checkpointer;
+    /** In a fleet: the shared log that replaces the local one (then {@code wal}, the threads and local checkpoints are unused). */
+    private final FleetLog fleet;
+    private final FleetMember member;
+    /** The highest fleet sequence this replica acknowledged. */
+    private final AtomicLong highestAcknowledged = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean halted;
     /** A finished job's progress was dropped since the last checkpoint, which still lists it. */
@@ -90,6 +96,8 @@ public final class ModelFineTuner implements AutoCloseable {
         this.trainer = trainer;
         this.settings = settings;
         this.wal = wal;
+        this.fleet = null;
+        this.member = null;
         this.checkpoints = checkpoints;
         this.quarantine = quarantine;
         this.listener = listener;
@@ -100,8 +108,57 @@ public final class ModelFineTuner implements AutoCloseable {
         // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
         // checkpoint round writes one (and trims the log).
         this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
+        if (checkpoints.replacementPending()) {
+            // The configured file replaced the fine-tuned checkpoints: record that now, under the directory lock.
+            this.checkpointedVersion = -1;
+            checkpointIfChanged();
+        }
         this.worker = Thread.ofPlatform().daemon().name("kindling-finetune-" + model.name()).start(this::trainLoop);
         this.checkpointer = Thread.ofPlatform().daemon().name("kindling-checkpoint-" + model.name()).start(this::checkpointLoop);
+    }
+
+    /**
+     * A replica of a fleet: examples go to the fleet's log, which chooses the replica that trains them; this model takes
+     * the updates the log publishes. Waits up to {@code catchUp} for the model to hold what the log held at the start
+     * (it serves what it has meanwhile, and goes on catching up afterwards).
+     */
+    ModelFineTuner(ServedModel model, FineTuningSettings settings, FleetLog fleet, PoisonRecordQuarantine quarantine, Listener listener,
+                   java.util.function.Predicate<String> jobCancelled, Duration catchUp) {
+        this.model = model;
+        this.trainer = null;
+        this.settings = settings;
+        this.wal = null;
+        this.checkpoints = null;
+        this.quarantine = quarantine;
+        this.listener = listener;
+        this.capacity = new Semaphore(settings.queueCapacity());
+        this.fleet = fleet;
+        this.member = new FleetMember(model, settings, quarantine, listener, jobCancelled);
+        this.worker = null;
+        this.checkpointer = null;
+        java.util.concurrent.CompletableFuture<Void> caughtUp = fleet.start(member);
+        try {
+            caughtUp.get(catchUp.toMillis(), TimeUnit.MILLISECONDS);
+            log.log(System.Logger.Level.INFO, "model " + model.name() + ": caught up with the fleet at version " + model.version()
+                    + " (sequence " + model.appliedSequence() + ")");
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.log(System.Logger.Level.WARNING, "model " + model.name() + ": not caught up with the fleet after " + catchUp
+                    + "; serving version " + model.version() + " meanwhile (" + fleet.status().problem() + ")");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("model '" + model.name() + "' cannot join the fleet: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The fleet log this model shares with other replicas, or null (the local write-ahead log). */
+    public FleetLog fleet() {
+        return fleet;
+    }
+
+    /** Why this replica's model is known to differ from the fleet's (it is reloading), or null. */
+    public String divergence() {
+        return member == null ? null : member.divergence();
     }
 
     /** Applies what the log holds beyond the model's last checkpoint; true when there was something. */
@@ -164,6 +221,13 @@ public final class ModelFineTuner implements AutoCloseable {
      */
     public long submit(LabelledExample example) {
         checkHealthy();
+        if (fleet != null) {
+            // The fleet's log is the queue: it holds the example durably before this returns, and the trainer paces itself.
+            long seq = fleet.append(ExampleCodec.encode(example));
+            acknowledged.incrementAndGet();
+            highestAcknowledged.accumulateAndGet(seq, Math::max);
+            return seq;
+        }
         if (!capacity.tryAcquire()) {
             throw new FineTuningBusyException("fine-tuning queue of model '" + model.name() + "' is full ("
                     + settings.queueCapacity() + " examples waiting); retry later", retryAfter());
@@ -179,6 +243,9 @@ public final class ModelFineTuner implements AutoCloseable {
      */
     long offerJobExample(LabelledExample example, JobPosition position, Duration timeout) throws InterruptedException {
         checkHealthy();
+        if (fleet != null) {
+            throw new IllegalStateException("model '" + model.name() + "' learns in a fleet: its jobs are appended whole to the fleet's log");
+        }
         if (!capacity.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return -1;
         }
@@ -355,6 +422,9 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Writes a checkpoint when the model (or the set of jobs it tracks) changed since the last one, then trims the log. */
     public synchronized void checkpointIfChanged() throws IOException {
+        if (fleet != null) {
+            return;   // the fleet's trainer writes the fleet's checkpoints
+        }
         if (model.version() == checkpointedVersion && model.appliedSequence() == checkpointedSequence && !jobsForgotten) {
             return;
         }
@@ -384,7 +454,7 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Log sequences accepted but not yet applied (the fine-tuning lag). */
     public long lag() {
-        return Math.max(0, wal.lastSequence() - model.appliedSequence());
+        return Math.max(0, (fleet != null ? highestAcknowledged.get() : wal.lastSequence()) - model.appliedSequence());
     }
 
     /** Log records set aside since start because they could not be applied. */
@@ -397,7 +467,7 @@ public final class ModelFineTuner implements AutoCloseable {
     }
 
     public double lastLoss() {
-        return lastLoss;
+        return member != null ? member.lastLoss() : lastLoss;
     }
 
     public Throwable failure() {
@@ -410,7 +480,7 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Blocks until everything accepted so far is in the model (or the timeout passes); true if it is. */
     public boolean awaitApplied(Duration timeout) throws InterruptedException {
-        return awaitApplied(wal.lastSequence(), timeout);
+        return awaitApplied(fleet != null ? highestAcknowledged.get() : wal.lastSequence(), timeout);
     }
 
     /** Blocks until log sequence {@code sequence} is in the model; false when the timeout passed or fine-tuning failed. */
@@ -435,13 +505,26 @@ public final class ModelFineTuner implements AutoCloseable {
         return model.applied().when(sequence);
     }
 
-    /** Clean shutdown: trains what was accepted, checkpoints, closes the log. */
+    /** Clean shutdown: trains what was accepted (for up to the shutdown timeout), checkpoints, closes the log. */
     @Override
     public void close() throws IOException {
+        close(settings.shutdownTimeout());
+    }
+
+    /** {@link #close()} training what was accepted for up to {@code timeout} (the rest stays in the log for the next start). */
+    public void close(Duration timeout) throws IOException {
         running = false;
+        if (fleet != null) {
+            try {
+                fleet.close();
+            } finally {
+                model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
+            }
+            return;
+        }
         checkpointer.interrupt();
         try {
-            worker.join(Math.max(1, settings.shutdownTimeout().toMillis()));
+            worker.join(Math.max(1, timeout.toMillis()));
             checkpointer.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -458,6 +541,10 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /** Closes the log after {@link #halt()} (a start that failed part-way). */
     void closeLog() throws IOException {
+        if (fleet != null) {
+            fleet.close();
+            return;
+        }
         wal.close();
     }
 
@@ -468,6 +555,15 @@ public final class ModelFineTuner implements AutoCloseable {
     void halt() throws InterruptedException {
         halted = true;
         running = false;
+        if (fleet != null) {
+            try {
+                fleet.close();
+            } catch (IOException e) {
+                log.log(System.Logger.Level.WARNING, "model " + model.name() + ": closing the fleet log: " + e.getMessage());
+            }
+            model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was halted"));
+            return;
+        }
         worker.interrupt();
         checkpointer.interrupt();
         worker.join();

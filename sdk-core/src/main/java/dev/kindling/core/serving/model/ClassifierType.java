@@ -8,8 +8,12 @@ public enum ClassifierType {
     HS,
     /** Two-level hierarchical softmax (cost ~ √classes per example). */
     HSM,
-    /** Exact full softmax (one cluster). */
+    /** Exact full softmax. */
     SOFTMAX,
+    /** One logistic regression per label trained by negative sampling (fastText's {@code -loss ns}). */
+    NS,
+    /** One logistic regression per label, multi-label (fastText's {@code -loss ova}). */
+    OVA,
     /** Whatever the model file holds. */
     ANY;
 

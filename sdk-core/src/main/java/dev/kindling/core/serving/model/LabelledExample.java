@@ -19,15 +19,21 @@ public record LabelledExample(String text, List<String> labels) {
     /** Longest accepted label, in characters. */
     public static final int MAX_LABEL_CHARS = LabelRules.MAX_CHARS;
 
+    /** @throws InvalidInputException when the text or a label breaks the rules the model applies */
     public LabelledExample {
-        TextRules.check(text);
-        if (labels == null || labels.isEmpty()) {
-            throw new IllegalArgumentException("example has no label; expected at least one");
+        try {
+            TextRules.check(text);
+            if (labels == null || labels.isEmpty()) {
+                throw new InvalidInputException("example has no label; expected at least one");
+            }
+            if (labels.size() > LabelRules.MAX_LABELS_PER_EXAMPLE) {
+                throw new InvalidInputException("example has " + labels.size() + " labels; the limit is "
+                        + LabelRules.MAX_LABELS_PER_EXAMPLE);
+            }
+            labels.forEach(LabelRules::check);
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.of(e);
         }
-        if (labels.size() > LabelRules.MAX_LABELS_PER_EXAMPLE) {
-            throw new IllegalArgumentException("example has " + labels.size() + " labels; the limit is " + LabelRules.MAX_LABELS_PER_EXAMPLE);
-        }
-        labels.forEach(LabelRules::check);
         labels = List.copyOf(labels);
     }
 

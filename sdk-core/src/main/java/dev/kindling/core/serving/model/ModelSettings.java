@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * @param fineTuning       whether the model accepts feedback and fine-tuning jobs
  * @param inputTable       where the input table lives: heap, native memory, or mapped from the file
  * @param mappedVerification whether a mapped input table is verified against its checksum on load
+ * @param baseModelPolicy  what a start does when the configured file changed since the fine-tuned checkpoints were made
  */
 public record ModelSettings(String name, Path checkpoint, ClassifierType type, int k, DeviceSelection devices, boolean fineTuning,
-                            TablePlacement inputTable, MappedVerification mappedVerification) {
+                            TablePlacement inputTable, MappedVerification mappedVerification, BaseModelPolicy baseModelPolicy) {
 
     /** Largest k a model may be asked for. */
     public static final int MAX_K = 1000;
@@ -34,8 +35,9 @@ public record ModelSettings(String name, Path checkpoint, ClassifierType type, i
         if (k < 1 || k > MAX_K) {
             throw new IllegalArgumentException("k must be between 1 and " + MAX_K + " for model '" + name + "', got " + k);
         }
-        if (type == null || devices == null || inputTable == null || mappedVerification == null) {
-            throw new IllegalArgumentException("type, devices, input table and mapped verification must be set for model '" + name + "'");
+        if (type == null || devices == null || inputTable == null || mappedVerification == null || baseModelPolicy == null) {
+            throw new IllegalArgumentException("type, devices, input table, mapped verification and base-model policy must be set for model '"
+                    + name + "'");
         }
     }
 
@@ -45,10 +47,13 @@ public record ModelSettings(String name, Path checkpoint, ClassifierType type, i
 
     public Builder toBuilder() {
         return new Builder(name).checkpoint(checkpoint).type(type).k(k).devices(devices).fineTuning(fineTuning).inputTable(inputTable)
-                .mappedVerification(mappedVerification);
+                .mappedVerification(mappedVerification).baseModelPolicy(baseModelPolicy);
     }
 
-    /** Mutable builder: type ANY, k 5, devices auto, fine-tuning on, input table on the heap, mapped tables verified. */
+    /**
+     * Mutable builder: type ANY, k 5, devices auto, fine-tuning on, input table on the heap, mapped tables verified, and a
+     * start that fails when the configured file changed under fine-tuned checkpoints.
+     */
     public static final class Builder {
         private final String name;
         private Path checkpoint;
@@ -58,6 +63,7 @@ public record ModelSettings(String name, Path checkpoint, ClassifierType type, i
         private boolean fineTuning = true;
         private TablePlacement inputTable = TablePlacement.HEAP;
         private MappedVerification mappedVerification = MappedVerification.VERIFY;
+        private BaseModelPolicy baseModelPolicy = BaseModelPolicy.FAIL;
 
         private Builder(String name) {
             this.name = name;
@@ -104,8 +110,13 @@ public record ModelSettings(String name, Path checkpoint, ClassifierType type, i
             return this;
         }
 
+        public Builder baseModelPolicy(BaseModelPolicy v) {
+            baseModelPolicy = v;
+            return this;
+        }
+
         public ModelSettings build() {
-            return new ModelSettings(name, checkpoint, type, k, devices, fineTuning, inputTable, mappedVerification);
+            return new ModelSettings(name, checkpoint, type, k, devices, fineTuning, inputTable, mappedVerification, baseModelPolicy);
         }
     }
 }

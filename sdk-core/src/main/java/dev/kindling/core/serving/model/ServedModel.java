@@ -3,6 +3,9 @@ package dev.kindling.core.serving.model;
 import dev.kindling.core.hsm.TopK;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.OnlineTrainer;
+import dev.kindling.core.text.ModelDelta;
+import dev.kindling.core.text.ModelDigest;
+import dev.kindling.core.text.StagedUpdate;
 import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TextRules;
 import dev.kindling.core.text.ClassifierReplica;
@@ -11,7 +14,9 @@ import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.serving.checkpoint.CheckpointStore;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
@@ -59,6 +65,13 @@ public final class ServedModel {
      * with the parameters: a job resumes after exactly what the restored model holds.
      */
     private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
+    /** Told each round's {@link ModelDelta}, in order (a fleet's trainer ships them to the other replicas); null: none. */
+    private volatile Consumer<ModelDelta> deltaListener;
+    /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
+    private volatile Runnable afterStaging = () -> {
+    };
+    /** The digest of the latest version asked for (computed lazily, once per version). */
+    private volatile VersionDigest digest;
 
     public ServedModel(String name, ModelSettings settings, TextClassifier classifier) {
         this.name = name;
@@ -175,7 +188,7 @@ public final class ServedModel {
      */
     public List<Classification> classifyAll(List<String> texts, int k, Device device) {
         if (k < 1 || k > ModelSettings.MAX_K) {
-            throw new IllegalArgumentException("k must be between 1 and " + ModelSettings.MAX_K + ", got " + k);
+            throw new InvalidInputException("k must be between 1 and " + ModelSettings.MAX_K + ", got " + k);
         }
         List<List<String>> tokenized = new ArrayList<>(texts.size());
         for (String t : texts) {
@@ -232,23 +245,90 @@ public final class ServedModel {
             labels.add(e.labels().stream().map(l -> prefix + l).toList());
         }
         mutation.lock();
-        lock.writeLock().lock();
         try {
-            OnlineTrainer.Result r = OnlineTrainer.train(classifier, tokens, labels, lr);
-            appliedSequence = Math.max(appliedSequence, lastSequence);
-            examplesApplied += examples.size();
-            jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
-            long v = version.incrementAndGet();
-            RowCache cache = rowCache;
-            if (cache != null) {
-                cache.rowsUpdated(r.touchedRows());
+            // Trained on private copies of the rows it touches: classification goes on meanwhile and never waits for
+            // a training step, only for the publish below (a few row copies). Kinds that cannot stage train in place.
+            TextClassifier c = classifier;
+            StagedUpdate staged = OnlineTrainer.stage(c, tokens, labels, lr);
+            afterStaging.run();
+            UpdateResult result;
+            lock.writeLock().lock();
+            try {
+                OnlineTrainer.Result r = staged != null ? staged.publish() : OnlineTrainer.train(c, tokens, labels, lr);
+                appliedSequence = Math.max(appliedSequence, lastSequence);
+                examplesApplied += examples.size();
+                jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+                long v = version.incrementAndGet();
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.rowsUpdated(r.touchedRows());
+                }
+                for (ClassifierReplica replica : replicas.values()) {
+                    replica.refresh(r);
+                }
+                result = new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+            } finally {
+                lock.writeLock().unlock();
             }
-            for (ClassifierReplica replica : replicas.values()) {
-                replica.refresh(r);
+            Consumer<ModelDelta> listener = deltaListener;
+            if (listener != null) {
+                // Still under the mutation lock, so listeners see rounds in their order; readers are not held off.
+                if (staged == null) {
+                    throw new IllegalStateException("model '" + name + "' (-loss " + c.args().loss().flag()
+                            + ") trains in place and has no deltas to ship; a fleet needs an -loss hsm or softmax model");
+                }
+                listener.accept(staged.delta());
             }
-            return new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
+            return result;
         } finally {
-            lock.writeLock().unlock();
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
+    /**
+     * Sends every later round's {@link ModelDelta} to {@code listener} (null: none), in order, after the round is
+     * published here: how a fleet's trainer learns once for all replicas.
+     */
+    public void onDelta(Consumer<ModelDelta> listener) {
+        this.deltaListener = listener;
+    }
+
+    /**
+     * Applies a round another copy of this model learned ({@link #onDelta} there), as the round at log position
+     * {@code lastSequence}: structure first (invisible to prediction), then the rows in one short step readers are
+     * held off for; a new version, the row cache and device replicas follow. The model must be at the delta's base
+     * version (see {@link ModelDelta#applyTo}).
+     */
+    public UpdateResult applyDelta(ModelDelta delta, int examples, long lastSequence, Map<String, Long> jobMarks) {
+        mutation.lock();
+        try {
+            TextClassifier c = classifier;
+            int labelsBefore = c.dictionary().labelCount();
+            delta.addStructure(c);   // invisible to prediction: readers go on
+            lock.writeLock().lock();
+            try {
+                delta.writeRows(c);
+                appliedSequence = Math.max(appliedSequence, lastSequence);
+                examplesApplied += examples;
+                jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
+                long v = version.incrementAndGet();
+                int[] inputRows = delta.patches().stream().filter(p -> p.table().equals(ModelDelta.INPUT_TABLE)).flatMapToInt(p -> Arrays.stream(p.rows()))
+                        .distinct().sorted().toArray();
+                int[] classRows = delta.patches().stream().filter(p -> p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT))
+                        .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.rowsUpdated(inputRows);
+                }
+                for (ClassifierReplica replica : replicas.values()) {
+                    replica.refresh(inputRows, classRows);
+                }
+                return new UpdateResult(v, Double.NaN, examples, c.dictionary().labelCount() - labelsBefore);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
             mutation.unlock();
             applied.signal(appliedSequence);
         }
@@ -295,23 +375,40 @@ public final class ServedModel {
     /** Replaces the classifier (a new checkpoint), publishing a new version. */
     public long swap(TextClassifier next) {
         mutation.lock();
-        lock.writeLock().lock();
         try {
+            // The new model's device copies are made before readers are held off: the swap itself is a few references.
             Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
             for (Device d : replicas.keySet()) {
                 nextReplicas.put(d, ClassifierReplica.of(next, d));
             }
-            classifier = next;
-            replicas = Map.copyOf(nextReplicas);
-            RowCache cache = rowCache;
-            if (cache != null) {
-                cache.invalidateAll();
+            lock.writeLock().lock();
+            try {
+                classifier = next;
+                replicas = Map.copyOf(nextReplicas);
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+                long v = version.incrementAndGet();
+                swappedAtVersion = v;
+                return v;
+            } finally {
+                lock.writeLock().unlock();
             }
-            long v = version.incrementAndGet();
-            swappedAtVersion = v;
-            return v;
         } finally {
-            lock.writeLock().unlock();
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Records that the configured file replaced the fine-tuned checkpoints at start ({@link BaseModelPolicy#REPLACE}):
+     * publishes a new version and, as after a swap, checkpoints from before it hold another model and are no fallback.
+     */
+    public void replacedFineTunedCheckpoints() {
+        mutation.lock();
+        try {
+            swappedAtVersion = version.incrementAndGet();
+        } finally {
             mutation.unlock();
         }
     }
@@ -334,9 +431,88 @@ public final class ServedModel {
         }
     }
 
+    /**
+     * The digest of the parameters in force and the version it belongs to; computed once per version (a pass over
+     * the tables, under the lock that excludes updates: classification goes on).
+     */
+    public VersionDigest digest() {
+        VersionDigest d = digest;
+        if (d != null && d.version() == version.get()) {
+            return d;
+        }
+        mutation.lock();
+        try {
+            d = digest;
+            if (d == null || d.version() != version.get()) {
+                d = new VersionDigest(version.get(), appliedSequence, ModelDigest.of(classifier));
+                digest = d;
+            }
+            return d;
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Writes the model to {@code file} with the counters, job progress and digest of the same instant (updates wait,
+     * classification goes on): a fleet checkpoint.
+     */
+    public ModelSnapshot writeSnapshot(Path file) throws IOException {
+        mutation.lock();
+        try {
+            classifier.save(file);
+            return new ModelSnapshot(appliedSequence, examplesApplied, version.get(), Map.copyOf(jobProgress), digest().digest().combined());
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Replaces the model with {@code next} and its counters with {@code snapshot}'s, in one step readers are held off
+     * for: a replica taking a fleet checkpoint (joining, or repairing a divergence). Unlike {@link #swap} the version is
+     * the snapshot's, not a new one, so replicas that hold the same parameters report the same version.
+     */
+    public void resync(TextClassifier next, ModelSnapshot snapshot) {
+        mutation.lock();
+        try {
+            Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
+            for (Device d : replicas.keySet()) {
+                nextReplicas.put(d, ClassifierReplica.of(next, d));
+            }
+            lock.writeLock().lock();
+            try {
+                classifier = next;
+                replicas = Map.copyOf(nextReplicas);
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+                appliedSequence = snapshot.appliedSequence();
+                examplesApplied = snapshot.examplesApplied();
+                jobProgress.clear();
+                jobProgress.putAll(snapshot.jobProgress());
+                version.set(snapshot.version());
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            mutation.unlock();
+            applied.signal(appliedSequence);
+        }
+    }
+
     /** The texts classified are held to the rules of the texts learned from: one rule for every entry point. */
     static void checkText(String text) {
-        TextRules.check(text);
+        try {
+            TextRules.check(text);
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.of(e);
+        }
+    }
+
+    /** Test seam: {@code hook} runs after each staged round is trained, before it is published. */
+    void afterStaging(Runnable hook) {
+        this.afterStaging = hook;
     }
 
     @Override

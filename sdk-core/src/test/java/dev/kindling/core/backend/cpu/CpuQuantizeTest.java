@@ -1,7 +1,7 @@
 package dev.kindling.core.backend.cpu;
 
-import dev.kindling.core.onebit.QuantizationAxis;
-import dev.kindling.core.onebit.QuantizedGradient;
+import dev.kindling.core.backend.QuantizationAxis;
+import dev.kindling.core.backend.QuantizedGradient;
 import dev.kindling.core.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

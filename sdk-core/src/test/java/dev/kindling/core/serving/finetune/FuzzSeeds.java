@@ -37,6 +37,7 @@ public final class FuzzSeeds {
         safetensors(Files.createDirectories(res.resolve("io/SafetensorsFuzzTestInputs/openAndLoad")));
         models(Files.createDirectories(res.resolve("text/TextClassifierFileFuzzTestInputs/load")));
         jobs(Files.createDirectories(res.resolve("serving/finetune/JobFilesFuzzTestInputs")));
+        fastText(Files.createDirectories(res.resolve("fasttext/FastTextModelFuzzTestInputs/read")));
     }
 
     private static void safetensors(Path dir) throws IOException {
@@ -62,10 +63,32 @@ public final class FuzzSeeds {
         for (TrainingArgs.Loss loss : TrainingArgs.Loss.values()) {
             TrainingArgs a = TrainingArgs.defaults().withDim(2).withEpoch(1).withThread(1).withLoss(loss).withVerbose(0);
             TextClassifier m = SupervisedTrainer.train(r.lines(), a, null);
-            Path v3 = dir.resolve("v3-" + loss.flag());
-            m.save(v3);
-            Files.write(dir.resolve("v2-" + loss.flag()), asVersion2(Files.readAllBytes(v3)));
+            Path tmp = dir.resolve("model.tmp");
+            m.save(tmp);
+            byte[] bytes = Files.readAllBytes(tmp);
+            Files.delete(tmp);
+            int version = ByteBuffer.wrap(bytes).getInt("KINDLING-TEXT-CLASSIFIER\n".length() + 8);
+            Files.write(dir.resolve("v" + version + "-" + loss.flag()), bytes);
+            if (version == 3) {   // format 4 adds header fields version 2 lacks: only a version-3 file converts
+                Files.write(dir.resolve("v2-" + loss.flag()), asVersion2(bytes));
+            }
         }
+    }
+
+    /** Small fastText models of each loss fastText has, with and without character n-grams (few buckets, so they stay small). */
+    private static void fastText(Path dir) throws IOException {
+        String corpus = "__label__a red apple fruit\n__label__b blue sky cloud\n__label__c green grass field\n__label__a sweet apple\n";
+        LabelledLines.Result r = LabelledLines.read(new ByteArrayInputStream(corpus.getBytes(StandardCharsets.UTF_8)), "__label__");
+        for (TrainingArgs.Loss loss : new TrainingArgs.Loss[]{TrainingArgs.Loss.SOFTMAX, TrainingArgs.Loss.HS, TrainingArgs.Loss.NS,
+                TrainingArgs.Loss.OVA}) {
+            TrainingArgs a = TrainingArgs.defaults().withDim(2).withEpoch(1).withThread(1).withLoss(loss).withVerbose(0)
+                    .withTree(TrainingArgs.Tree.HUFFMAN);
+            dev.kindling.core.fasttext.FastTextModelWriter.write(SupervisedTrainer.train(r.lines(), a, null),
+                    dir.resolve("words-" + loss.flag()));
+        }
+        TrainingArgs sub = TrainingArgs.defaults().withDim(2).withEpoch(1).withThread(1).withVerbose(0).withMinn(2).withMaxn(3)
+                .withBucket(8).withWordNgrams(2);
+        dev.kindling.core.fasttext.FastTextModelWriter.write(SupervisedTrainer.train(r.lines(), sub, null), dir.resolve("subwords-softmax"));
     }
 
     /** The same model as format version 2: no checksum footer, so a mutated header is parsed instead of refused by its CRC. */

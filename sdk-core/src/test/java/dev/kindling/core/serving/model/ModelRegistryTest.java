@@ -3,7 +3,7 @@ package dev.kindling.core.serving.model;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
 import dev.kindling.core.serving.model.UnknownModelException;
-import dev.kindling.core.backend.cpu.CpuStorage;
+import dev.kindling.core.tensor.HostStorage;
 import dev.kindling.core.text.TablePlacement;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.core.serving.TestModels;
@@ -60,7 +60,7 @@ class ModelRegistryTest {
         for (TablePlacement p : TablePlacement.values()) {
             ModelRegistry registry = new ModelRegistry(props(hsm, p), dir.resolve("data-" + p), List.of(), null);
             ServedModel m = registry.get("topics");
-            assertThat(((CpuStorage) m.classifier().inputTable().storage()).isNative()).isEqualTo(p != TablePlacement.HEAP);
+            assertThat(((HostStorage) m.classifier().inputTable().storage()).isNative()).isEqualTo(p != TablePlacement.HEAP);
             assertThat(m.classify("oven flour butter", 1).labels().get(0).label()).isEqualTo("cooking");
             m.update(List.of(LabelledExample.of("oven flour", "cooking")), 0.1f, 1);
         }
