@@ -41,6 +41,12 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
     }
 
+    /** A JSON body that is not strict UTF-8, met while the body is read (directly, or inside the JSON reader's error). */
+    @ExceptionHandler(StrictUtf8.MalformedUtf8Exception.class)
+    ResponseEntity<ProblemDetail> malformedUtf8(StrictUtf8.MalformedUtf8Exception e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), null);
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
