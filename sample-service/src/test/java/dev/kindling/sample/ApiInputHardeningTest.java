@@ -71,7 +71,7 @@ class ApiInputHardeningTest extends SampleServiceTestBase {
                 .statusCode()).isEqualTo(202);
         JsonNode health = json.readTree(get("/actuator/health").body());
         assertThat(health.get("status").asString()).isEqualTo("UP");
-        assertThat(health.get("components").get("kindling").get("details").get("models").get("wordnet").get("quarantinedRecords").asLong())
+        assertThat(health.get("components").get("kindlingLearning").get("details").get("models").get("wordnet").get("quarantinedRecords").asLong())
                 .isZero();
         JsonNode setAside = json.readTree(get("/actuator/metrics/kindling.fine-tuning.quarantined?tag=model:wordnet").body());
         assertThat(setAside.get("measurements").get(0).get("value").asDouble()).isZero();

@@ -51,4 +51,26 @@ final class ApiDtos {
 
     record JobAccepted(String id, String model, String state, long examples, long badLines, String statusUrl) {
     }
+
+    /** A kept version of a model; {@code served}: the one classification answers with now. */
+    record VersionInfo(long version, boolean served, String createdAt, long walSequence, long examplesApplied, String digest, String reason,
+                       Double precisionAt1, Double loss) {
+        static VersionInfo of(dev.kindling.core.serving.guard.KeptVersion v, boolean served) {
+            return new VersionInfo(v.version(), served, v.createdAt().toString(), v.walSequence(), v.state().examplesApplied(), v.digest(),
+                    v.reason(), v.score() == null ? null : v.score().precisionAt1(), v.score() == null ? null : v.score().loss());
+        }
+    }
+
+    /** {@code log}: "replay" or "discard", what happens to what the log holds after the version. */
+    record RollbackRequest(String log) {
+    }
+
+    record RollbackResponse(String model, long restoredVersion, long servedVersion, String log, long records, String digest) {
+    }
+
+    record AuditEntry(String time, String action, String keyId, String remoteAddress, long examples, String reference, String detail) {
+        static AuditEntry of(dev.kindling.core.serving.guard.AuditRecord r) {
+            return new AuditEntry(r.time().toString(), r.action().id(), r.keyId(), r.remoteAddress(), r.examples(), r.reference(), r.detail());
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** The API key guard on feedback and fine-tuning endpoints, the request size limit, and the API's JSON settings. */
+/** The API key guard on feedback, fine-tuning, rollback and audit endpoints, the request size limit, and the API's JSON settings. */
 @Configuration(proxyBeanMethods = false)
 public class ApiWebConfig implements WebMvcConfigurer {
 
@@ -35,7 +35,8 @@ public class ApiWebConfig implements WebMvcConfigurer {
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new ApiKeyInterceptor(apiKey))
-                .addPathPatterns("/v1/models/*/feedback", "/v1/models/*/fine-tune-jobs", "/v1/fine-tune-jobs/**");
+                .addPathPatterns("/v1/models/*/feedback", "/v1/models/*/fine-tune-jobs", "/v1/fine-tune-jobs/**",
+                        "/v1/models/*/versions/*/rollback", "/v1/models/*/audit");
     }
 
     @Bean

@@ -99,7 +99,8 @@ public class ModelsController {
     }
 
     @PostMapping(path = "/{model}/feedback", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<ApiDtos.FeedbackResponse> feedback(@PathVariable String model, @RequestBody ApiDtos.FeedbackRequest request) {
+    public ResponseEntity<ApiDtos.FeedbackResponse> feedback(@PathVariable String model, @RequestBody ApiDtos.FeedbackRequest request,
+                                                             HttpServletRequest http) {
         checkText(request.text());
         List<String> labels = new ArrayList<>();
         if (request.label() != null) {
@@ -111,18 +112,18 @@ public class ModelsController {
         Classifier classifier = classifiers.get(model);
         String prefix = classifier.info().labelPrefix();
         List<String> stripped = labels.stream().map(l -> l != null && l.startsWith(prefix) ? l.substring(prefix.length()) : l).toList();
-        FeedbackReceipt receipt = durable(classifier.feedback(request.text(), stripped));
+        FeedbackReceipt receipt = durable(classifier.feedback(request.text(), stripped, CallerOrigin.of(http)));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new ApiDtos.FeedbackResponse(receipt.model(), receipt.sequence(), "accepted"));
     }
 
     @PostMapping(path = "/{model}/fine-tune-jobs", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    public ResponseEntity<ApiDtos.JobAccepted> uploadJob(@PathVariable String model, @RequestParam("file") MultipartFile file)
-            throws IOException {
+    public ResponseEntity<ApiDtos.JobAccepted> uploadJob(@PathVariable String model, @RequestParam("file") MultipartFile file,
+                                                         HttpServletRequest http) throws IOException {
         if (file.isEmpty()) {
             throw new InvalidInputException("the uploaded file is empty; expected fastText-format lines such as '__label__x some text'");
         }
         try (InputStream in = file.getInputStream()) {
-            return accepted(classifiers.get(model).startJob(in));
+            return accepted(classifiers.get(model).startJob(in, CallerOrigin.of(http)));
         }
     }
 
@@ -130,7 +131,7 @@ public class ModelsController {
     @PostMapping(path = "/{model}/fine-tune-jobs", consumes = MediaType.TEXT_PLAIN_VALUE)
     public ResponseEntity<ApiDtos.JobAccepted> textJob(@PathVariable String model, HttpServletRequest request) throws IOException {
         try (InputStream in = request.getInputStream()) {
-            return accepted(classifiers.get(model).startJob(in));
+            return accepted(classifiers.get(model).startJob(in, CallerOrigin.of(request)));
         }
     }
 

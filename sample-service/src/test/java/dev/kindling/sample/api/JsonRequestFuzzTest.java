@@ -9,6 +9,7 @@ import dev.kindling.core.serving.model.ModelSettings;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.serving.model.UnknownModelException;
 import dev.kindling.core.serving.finetune.FineTuningDisabledException;
+import dev.kindling.core.serving.guard.LabelRefusedException;
 import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.routing.RetryLaterException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
@@ -22,6 +23,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.mock.web.MockHttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +41,7 @@ import java.util.regex.Pattern;
  * JSON mapper (the app's {@link ApiJsonCustomizer}) into the request records, then the controller's checks and
  * the engine's (a small real model, fine-tuning on, its log in a scratch directory). Every input must end in an
  * answer that is 2xx or 4xx: a JSON error described in the API's terms by {@link ProblemDetailsHandler} (never a Java
- * class), or one of the engine's exceptions the starter's problem advice maps to 400, 404, 409, 413 or 429. Anything
+ * class), or one of the engine's exceptions the starter's problem advice maps to 400, 404, 409, 413, 422 or 429. Anything
  * else would be a 5xx.
  */
 class JsonRequestFuzzTest {
@@ -96,7 +98,7 @@ class JsonRequestFuzzTest {
         byte[] body = data.consumeRemainingAsBytes();
         ApiDtos.FeedbackRequest request = read(body, ApiDtos.FeedbackRequest.class);
         if (request != null) {
-            answer(() -> CONTROLLER.feedback(model, request));
+            answer(() -> CONTROLLER.feedback(model, request, new MockHttpServletRequest()));
         }
     }
 
@@ -129,7 +131,7 @@ class JsonRequestFuzzTest {
         try {
             call.run();
         } catch (InvalidInputException | PayloadTooLargeException | UnknownModelException | FineTuningDisabledException
-                 | RetryLaterException e) {
+                 | RetryLaterException | LabelRefusedException e) {
             requireDetail(e);
         }
     }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader and string writer for safetensors headers (the core stays free of
+ * A small strict JSON reader and string writer for safetensors headers, kept versions and audit trails (the core stays free of
  * third-party libraries). Objects become {@code LinkedHashMap}s, arrays {@code ArrayList}s, numbers
  * {@code Long} when integral, else {@code Double}. Duplicate keys and nesting deeper than 64 are errors.
  */
-final class Json {
+public final class Json {
 
     private static final int MAX_DEPTH = 64;
 
@@ -21,7 +21,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.skipWs();
         Object v = p.value(0);
@@ -207,7 +207,7 @@ final class Json {
     }
 
     /** A JSON string literal for {@code v}. */
-    static String quote(String v) {
+    public static String quote(String v) {
         StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);

@@ -6,6 +6,15 @@ import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.FineTuningSettings;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.guard.AuditQuery;
+import dev.kindling.core.serving.guard.AuditRecord;
+import dev.kindling.core.serving.guard.GateListener;
+import dev.kindling.core.serving.guard.KeptVersion;
+import dev.kindling.core.serving.guard.LabelAdmission;
+import dev.kindling.core.serving.guard.LogAfterRollback;
+import dev.kindling.core.serving.guard.ModelGuard;
+import dev.kindling.core.serving.guard.RequestOrigin;
+import dev.kindling.core.serving.guard.RollbackResult;
 import dev.kindling.core.serving.log.UpdateLogFactory;
 import dev.kindling.core.serving.log.FleetLogFactory;
 import dev.kindling.core.serving.model.Classification;
@@ -24,6 +33,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -75,32 +85,98 @@ public final class ServingEngine implements AutoCloseable {
         return classification.classifyAll(model, texts, k);
     }
 
+    /** {@link #feedback(String, LabelledExample, RequestOrigin)} from inside the process ({@link RequestOrigin#LOCAL}). */
+    public Acknowledgement feedback(String model, LabelledExample example) {
+        return feedback(model, example, RequestOrigin.LOCAL);
+    }
+
     /**
-     * Accepts a labelled example for {@code model}: returns once it is durably logged (acknowledged), with a
-     * future that completes when the model has learned it.
+     * Accepts a labelled example for {@code model} from {@code origin} (audited as theirs): the model's label policy checks
+     * it, then it returns once it is durably logged (acknowledged), with a future that completes when the model has learned
+     * it and, behind a validation gate, the gate has judged it (it is served unless the gate held the version back).
      *
-     * @throws IllegalArgumentException when the model does not fine-tune
+     * @throws dev.kindling.core.serving.guard.LabelRefusedException when the label policy refuses a label (nothing is logged)
+     * @throws FineTuningDisabledException when the model does not fine-tune
      * @throws dev.kindling.core.serving.finetune.FineTuningBusyException when the model's queue is full (retry later)
      */
-    public Acknowledgement feedback(String model, LabelledExample example) {
+    public Acknowledgement feedback(String model, LabelledExample example, RequestOrigin origin) {
+        return feedback(model, example, origin, null);
+    }
+
+    /**
+     * Checks {@code example} against {@code model}'s label policy now, in the caller's thread, for a feedback that is appended
+     * on another thread ({@link #feedback(String, LabelledExample, RequestOrigin, LabelAdmission)}): a refusal is the
+     * caller's error at once. Null when the model has no guardrails.
+     *
+     * @throws dev.kindling.core.serving.guard.LabelRefusedException when the label policy refuses a label
+     */
+    public LabelAdmission admitFeedback(String model, LabelledExample example) {
+        return learning(model, "does not accept feedback").admit(model, example);
+    }
+
+    /** {@link #feedback(String, LabelledExample, RequestOrigin)} of an example {@link #admitFeedback admitted} already (null: admit it now). */
+    public Acknowledgement feedback(String model, LabelledExample example, RequestOrigin origin, LabelAdmission admitted) {
         if (fineTuning == null) {
             models.get(model);   // an unknown model is reported as such
             throw new FineTuningDisabledException("model '" + model + "' does not accept feedback: this serving engine was built without"
                     + " fine-tuning");
         }
-        long seq = fineTuning.submit(model, example);
+        long seq = fineTuning.submit(model, example, origin, admitted);
         ModelFineTuner tuner = fineTuning().tuner(model);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }
 
     /** Starts a fine-tuning job over fastText-format lines; returns once the job is stored durably. */
     public FineTuneJob startJob(String model, InputStream lines) throws IOException {
+        return startJob(model, lines, RequestOrigin.LOCAL);
+    }
+
+    /**
+     * Starts a fine-tuning job from {@code origin} (audited as theirs); lines the label policy refuses are bad lines, a job
+     * with more new labels than the policy's caps leave is refused whole. Returns once the job is stored durably.
+     */
+    public FineTuneJob startJob(String model, InputStream lines, RequestOrigin origin) throws IOException {
         if (fineTuning == null) {
             models.get(model);
             throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning jobs: this serving engine was built"
                     + " without fine-tuning");
         }
-        return fineTuning.startJob(model, lines);
+        return fineTuning.startJob(model, lines, origin);
+    }
+
+    /** The guardrails of a fine-tuned model: label policy, validation gate, kept versions, audit trail, online accuracy. */
+    public ModelGuard guard(String model) {
+        return learning(model, "has no guardrails").guard(model);
+    }
+
+    /** The versions of {@code model} kept for rollback, newest first. */
+    public List<KeptVersion> versions(String model) {
+        return guard(model).versions().list();
+    }
+
+    /**
+     * Rolls {@code model} back to kept version {@code version}: its exact parameters (checked against the version's
+     * parameter digest) are served again as a new version number; what the log holds after it is learned again
+     * ({@link LogAfterRollback#REPLAY}, judged by the gate before it is served) or left out ({@link LogAfterRollback#DISCARD}).
+     *
+     * @throws dev.kindling.core.serving.guard.UnknownVersionException when the version is not kept
+     * @throws dev.kindling.core.serving.guard.RollbackRefusedException when it cannot be done as asked (nothing changed)
+     */
+    public RollbackResult rollback(String model, long version, LogAfterRollback choice, RequestOrigin origin) throws IOException {
+        return learning(model, "cannot be rolled back").rollback(model, version, choice, origin);
+    }
+
+    /** {@code model}'s audit records that {@code query} selects, newest first. */
+    public List<AuditRecord> audit(String model, AuditQuery query) throws IOException {
+        return guard(model).auditRecords(query);
+    }
+
+    private FineTuningService learning(String model, String what) {
+        if (fineTuning == null) {
+            models.get(model);
+            throw new FineTuningDisabledException("model '" + model + "' " + what + ": this serving engine was built without fine-tuning");
+        }
+        return fineTuning;
     }
 
     /** A job by id (also a finished one, while it is kept). */
@@ -166,8 +242,22 @@ public final class ServingEngine implements AutoCloseable {
         private ModelFineTuner.Listener updateListener;
         private ClassificationService.Observer classificationObserver;
         private RequestLimits limits = RequestLimits.DEFAULT;
+        private GateListener gateListener;
+        private InstantSource clock = InstantSource.system();
 
         private Builder() {
+        }
+
+        /** Told when a model's validation gate stops or resumes promoting (events, metrics). */
+        public Builder gateListener(GateListener listener) {
+            this.gateListener = listener;
+            return this;
+        }
+
+        /** Where guardrails read the time (label caps per hour and minute, audit records, kept versions); the system clock by default. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /** Where each model's update log, checkpoints, jobs and quarantine live (one sub-directory per model). */
@@ -258,7 +348,8 @@ public final class ServingEngine implements AutoCloseable {
                 if (fineTuning != null) {
                     UpdateLogFactory logs = updateLogs != null ? updateLogs
                             : UpdateLogFactory.local(fineTuning.walSegmentBytes(), fineTuning::approvedTruncation);
-                    ft = new FineTuningService(registry, fineTuning, logs, fleetLogs, fleetCatchUp, updateListener, limits);
+                    ft = new FineTuningService(registry, fineTuning, logs, fleetLogs, fleetCatchUp, updateListener, limits, gateListener,
+                            clock);
                 }
                 return new ServingEngine(registry, ft, r, new ClassificationService(registry, r, limits, classificationObserver), router == null);
             } catch (IOException | RuntimeException e) {

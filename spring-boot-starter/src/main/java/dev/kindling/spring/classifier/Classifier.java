@@ -1,6 +1,7 @@
 package dev.kindling.spring.classifier;
 
 import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.guard.RequestOrigin;
 import dev.kindling.core.serving.model.Classification;
 
 import java.io.IOException;
@@ -53,10 +54,20 @@ public interface Classifier {
     CompletableFuture<FeedbackReceipt> feedback(String text, Collection<String> labels);
 
     /**
+     * {@link #feedback(String, Collection)} on behalf of {@code origin} (who and from where, for the model's audit trail). The
+     * model's label policy is checked here: a refused label throws a {@link dev.kindling.core.serving.guard.LabelRefusedException}
+     * naming the rule, and nothing is logged.
+     */
+    CompletableFuture<FeedbackReceipt> feedback(String text, Collection<String> labels, RequestOrigin origin);
+
+    /**
      * Starts a fine-tuning job over fastText-format lines ({@code __label__x some text}); returns once the job is stored
      * durably (it then runs to its end even across restarts). Its {@link FineTuneJob#whenEnded()} completes at its end.
      */
     FineTuneJob startJob(InputStream lines) throws IOException;
+
+    /** {@link #startJob(InputStream)} on behalf of {@code origin} (audited as theirs). */
+    FineTuneJob startJob(InputStream lines, RequestOrigin origin) throws IOException;
 
     /** The model now: version, labels, kind, fine-tuning, provenance. */
     ModelInfo info();

@@ -2,6 +2,8 @@ package dev.kindling.spring.classifier;
 
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.finetune.FineTuneJob;
+import dev.kindling.core.serving.guard.LabelAdmission;
+import dev.kindling.core.serving.guard.RequestOrigin;
 import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.model.Classification;
 import dev.kindling.core.serving.model.InvalidInputException;
@@ -99,25 +101,44 @@ final class EngineClassifier implements Classifier {
 
     @Override
     public CompletableFuture<FeedbackReceipt> feedback(String text, Collection<String> labels) {
+        return feedback(text, labels, RequestOrigin.LOCAL);
+    }
+
+    @Override
+    public CompletableFuture<FeedbackReceipt> feedback(String text, Collection<String> labels, RequestOrigin origin) {
         // Checked in the caller's thread: a bad example is the caller's error, not a failed future.
         LabelledExample example = new LabelledExample(text, labels == null ? null : new ArrayList<>(labels));
         if (!engine.isFineTuning() || !engine.model(name).settings().fineTuning()) {
             throw new FineTuningDisabledException("model '" + name + "' does not accept feedback (kindling.fine-tuning.enabled or"
                     + " kindling.models." + name + ".fine-tuning is false)");
         }
+        // The label policy too: a refused label is thrown here, not from the future.
+        LabelAdmission admitted = engine.admitFeedback(name, example);
         // The append runs on another thread: its observation is made a child of the caller's (the request's) explicitly.
         Observation caller = observations.getCurrentObservation();
-        return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).parentObservation(caller).observe(() -> {
-            ServingEngine.Acknowledgement ack = engine.feedback(name, example);
-            return new FeedbackReceipt(ack.model(), ack.sequence(), ack.applied());
-        }), executor);
+        try {
+            return CompletableFuture.supplyAsync(() -> observation(FEEDBACK).parentObservation(caller).observe(() -> {
+                ServingEngine.Acknowledgement ack = engine.feedback(name, example, origin, admitted);
+                return new FeedbackReceipt(ack.model(), ack.sequence(), ack.applied());
+            }), executor);
+        } catch (RuntimeException e) {   // the executor refused the task: nothing will be logged
+            if (admitted != null) {
+                admitted.release();
+            }
+            throw e;
+        }
     }
 
     @Override
     public FineTuneJob startJob(InputStream lines) throws IOException {
+        return startJob(lines, RequestOrigin.LOCAL);
+    }
+
+    @Override
+    public FineTuneJob startJob(InputStream lines, RequestOrigin origin) throws IOException {
         Observation job = observation(JOB).start();
         try {
-            FineTuneJob started = engine.startJob(name, lines);
+            FineTuneJob started = engine.startJob(name, lines, origin);
             job.highCardinalityKeyValue("kindling.job", started.id());
             started.whenEnded().whenComplete((status, failure) -> {
                 job.lowCardinalityKeyValue("kindling.job.state", status != null ? status.state().name() : "UNKNOWN");

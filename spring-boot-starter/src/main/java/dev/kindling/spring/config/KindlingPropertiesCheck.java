@@ -83,11 +83,15 @@ public final class KindlingPropertiesCheck implements BeanDefinitionRegistryPost
             ConfigurationProperty first = unbound.getUnboundProperties().iterator().next();
             String name = first.getName().toString();
             String key = name.substring(name.lastIndexOf('.') + 1);
-            List<String> keys = modelKeys();
-            String model = name.substring(MODELS.length() + 1, name.length() - key.length() - 1);
-            throw new InvalidKindlingPropertyException(name, describe(first), "a model has no key '" + key + "'",
-                    "Did you mean kindling.models." + model + "." + nearest(key, keys) + "? A model's keys are: " + String.join(", ", keys)
-                    + ".");
+            // kindling.models.<model>[.<group>...].<key>: the keys of the group the unknown one was written in.
+            String model = first.getName().getElement(2, ConfigurationPropertyName.Form.DASHED);
+            String group = name.substring(MODELS.length() + 1 + model.length(), name.length() - key.length() - 1);
+            Class<?> type = groupType(modelType, group);
+            List<String> keys = keys(type);
+            String where = group.isEmpty() ? "a model" : "kindling.models.*" + group;
+            throw new InvalidKindlingPropertyException(name, describe(first), where + " has no key '" + key + "'",
+                    "Did you mean kindling.models." + model + group + "." + nearest(key, keys) + "? " + (group.isEmpty() ? "A model's keys"
+                    : "Its keys") + " are: " + String.join(", ", keys) + ".");
         }
     }
 
@@ -140,9 +144,26 @@ public final class KindlingPropertiesCheck implements BeanDefinitionRegistryPost
         return prefixes;
     }
 
-    private List<String> modelKeys() {
+    /** The class a model's group (".guardrails.labels", or "" for the model itself) binds to. */
+    private static Class<?> groupType(Class<?> modelType, String group) {
+        Class<?> type = modelType;
+        for (String element : group.split("\\.")) {
+            if (element.isEmpty()) {
+                continue;
+            }
+            for (PropertyDescriptor p : BeanUtils.getPropertyDescriptors(type)) {
+                if (kebab(p.getName()).equals(element)) {
+                    type = p.getPropertyType();
+                    break;
+                }
+            }
+        }
+        return type;
+    }
+
+    private static List<String> keys(Class<?> type) {
         List<String> keys = new ArrayList<>();
-        for (PropertyDescriptor p : BeanUtils.getPropertyDescriptors(modelType)) {
+        for (PropertyDescriptor p : BeanUtils.getPropertyDescriptors(type)) {
             if (p.getWriteMethod() != null && p.getReadMethod() != null && !p.getReadMethod().isAnnotationPresent(Deprecated.class)) {
                 keys.add(kebab(p.getName()));
             }

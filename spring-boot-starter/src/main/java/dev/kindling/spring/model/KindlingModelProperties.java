@@ -1,6 +1,7 @@
 package dev.kindling.spring.model;
 
 import dev.kindling.core.io.MappedVerification;
+import dev.kindling.core.serving.finetune.ModelTuning;
 import dev.kindling.core.serving.model.BaseModelPolicy;
 import dev.kindling.core.serving.model.ClassifierType;
 import dev.kindling.core.serving.model.ModelSettings;
@@ -19,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code kindling.models.<name>.*}: the classifiers to serve. Every key of a model is described in the configuration
@@ -100,6 +102,14 @@ public class KindlingModelProperties {
         @NotNull
         private BaseModelPolicy baseModelPolicy = BaseModelPolicy.FAIL;
 
+        /** How this model fine-tunes where it differs from kindling.fine-tuning.* (learning rate, batch size, ...). */
+        @Valid
+        private ModelTuningProperties tuning = new ModelTuningProperties();
+
+        /** This model's guardrails: label policy, validation gate, kept versions, audit trail. */
+        @Valid
+        private GuardrailsProperties guardrails = new GuardrailsProperties();
+
         /** This model's engine settings, starting from {@code file} ({@code fineTuningEnabled}: kindling.fine-tuning.enabled). */
         public ModelSettings toSettings(String name, Path file, boolean fineTuningEnabled) {
             try {
@@ -112,6 +122,35 @@ public class KindlingModelProperties {
                         badName ? null : devices, e.getMessage(), badName ? "Name the model with 1-64 letters, digits, '.', '_' or '-'."
                         : "Set it to auto, cpu, or a list of devices such as cuda:0,cuda:1.");
             }
+        }
+
+        /**
+         * This model's fine-tuning where it differs from the service's, with its guardrails; {@code heldOut} resolves a held-out
+         * file's location to a local file.
+         */
+        public ModelTuning toTuning(String name, Function<String, Path> heldOut) {
+            try {
+                return tuning.toTuning(guardrails.toSettings(heldOut));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidKindlingPropertyException("kindling.models." + name + ".guardrails", null, e.getMessage(),
+                        "Change the kindling.models." + name + ".guardrails.* values named above.");
+            }
+        }
+
+        public ModelTuningProperties getTuning() {
+            return tuning;
+        }
+
+        public void setTuning(ModelTuningProperties tuning) {
+            this.tuning = tuning;
+        }
+
+        public GuardrailsProperties getGuardrails() {
+            return guardrails;
+        }
+
+        public void setGuardrails(GuardrailsProperties guardrails) {
+            this.guardrails = guardrails;
         }
 
         public String getCheckpoint() {

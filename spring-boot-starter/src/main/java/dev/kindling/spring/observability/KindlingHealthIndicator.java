@@ -2,8 +2,6 @@ package dev.kindling.spring.observability;
 
 import dev.kindling.spring.device.DeviceRouter;
 import dev.kindling.spring.device.GuardedDevice;
-import dev.kindling.core.serving.finetune.FineTuningService;
-import dev.kindling.core.serving.finetune.ModelFineTuner;
 import dev.kindling.core.serving.model.ModelProvenance;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
@@ -15,20 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Health of Kindling: the CPU kernel set, devices with their breaker states, models with versions, label counts and
- * provenance (what each was loaded from, with SHA-256 hashes), and fine-tuning lag. DOWN when a model's fine-tuning stopped after a failure; requests are still served
- * (on the CPU at worst) while accelerators' breakers are open, so open breakers alone do not make it DOWN.
+ * Serving health of Kindling (the {@code kindling} component, for the readiness group): the CPU kernel set, devices with
+ * their breaker states, models with the version served, the version learned, label counts and provenance (what each was
+ * loaded from, with SHA-256 hashes). Requests are served (on the CPU at worst) while accelerators' breakers are open, and
+ * whatever happens to learning, so it is UP once the engine runs; how learning goes is {@link KindlingLearningHealthIndicator}'s.
  */
 public final class KindlingHealthIndicator implements HealthIndicator {
 
     private final DeviceRouter router;
     private final ObjectProvider<ModelRegistry> models;
-    private final ObjectProvider<FineTuningService> fineTuning;
 
-    public KindlingHealthIndicator(DeviceRouter router, ObjectProvider<ModelRegistry> models, ObjectProvider<FineTuningService> fineTuning) {
+    public KindlingHealthIndicator(DeviceRouter router, ObjectProvider<ModelRegistry> models) {
         this.router = router;
         this.models = models;
-        this.fineTuning = fineTuning;
     }
 
     @Override
@@ -42,29 +39,19 @@ public final class KindlingHealthIndicator implements HealthIndicator {
         h.withDetail("devices", devices);
         h.withDetail("cpuKernels", CpuKernelSet.current().equals("vector") ? "vector"
                 : "scalar (start the JVM with " + CpuKernelSet.FLAG + " for the Vector API kernels)");
-        FineTuningService ft = fineTuning.getIfAvailable();
         ModelRegistry registry = models.getIfAvailable();
         if (registry != null) {
             Map<String, Object> ms = new LinkedHashMap<>();
             for (ServedModel m : registry.all()) {
                 Map<String, Object> d = new LinkedHashMap<>();
-                d.put("version", m.version());
+                d.put("version", m.servingVersion());
+                d.put("learnedVersion", m.version());
                 d.put("labels", m.labelCount());
                 d.put("examplesApplied", m.examplesApplied());
                 d.put("provenance", provenance(registry.provenance(m.name())));
                 long fallbacks = registry.checkpointFallbacks(m.name());
                 if (fallbacks > 0) {
                     d.put("checkpointFallbacks", fallbacks);   // a damaged checkpoint was skipped at start (logged at ERROR)
-                }
-                if (ft != null && m.settings().fineTuning()) {
-                    ModelFineTuner t = ft.tuner(m.name());
-                    d.put("fineTuningLag", t.lag());
-                    d.put("queueDepth", t.queueDepth());
-                    d.put("quarantinedRecords", heldRecords(t));
-                    if (t.failure() != null) {
-                        d.put("fineTuningFailure", t.failure().toString());
-                        h.down();
-                    }
                 }
                 ms.put(m.name(), d);
             }
@@ -88,12 +75,4 @@ public final class KindlingHealthIndicator implements HealthIndicator {
         return d;
     }
 
-    /** Records set aside and waiting for an operator; they do not make the model DOWN (later records are applied). */
-    private static Object heldRecords(ModelFineTuner t) {
-        try {
-            return t.quarantine().held();
-        } catch (java.io.IOException e) {
-            return "unknown: " + e.getMessage();
-        }
-    }
 }

@@ -3,6 +3,13 @@ package dev.kindling.spring.observability;
 import dev.kindling.core.serving.ClassificationService;
 import dev.kindling.core.serving.finetune.FineTuningService;
 import dev.kindling.core.serving.finetune.ModelFineTuner;
+import dev.kindling.core.serving.guard.HeldOutScore;
+import dev.kindling.core.serving.guard.Judgement;
+import dev.kindling.core.serving.guard.LabelPolicy;
+import dev.kindling.core.serving.guard.LabelRule;
+import dev.kindling.core.serving.guard.ModelGuard;
+import dev.kindling.core.serving.guard.OnlineAccuracy;
+import dev.kindling.core.serving.guard.ValidationGate;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
 import dev.kindling.core.serving.routing.RetryLaterException;
@@ -22,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters, named after the properties that configure what they measure ({@code kindling.fine-tuning.*} for
  * {@code kindling.fine-tuning}): devices (calls and failures as counters, calls in flight, breaker state), models
  * (version, labels, checkpoint fallbacks), fine-tuning (examples applied, loss, queue depth, lag, records set aside)
- * and inference (latency with an {@code outcome} tag, batch sizes, fallbacks, as the engine's
+ * and guardrails ({@code kindling.guardrails.*}: label refusals by rule, the gate's holds and held-out scores, online
+ * precision and loss, kept versions) and inference (latency with an {@code outcome} tag, batch sizes, fallbacks, as the engine's
  * {@link ClassificationService} reports them). Cache statistics are bound by {@code EmbeddingCaches}, the guards'
  * own meters by resilience4j-micrometer when it is present.
  */
@@ -84,7 +92,53 @@ public final class KindlingMetrics implements MeterBinder, ModelFineTuner.Listen
             Gauge.builder("kindling.fine-tuning.loss", t, ModelFineTuner::lastLoss).tag("model", model).register(r);
             FunctionCounter.builder("kindling.fine-tuning.quarantined", t, ModelFineTuner::setAside).tag("model", model)
                     .description("write-ahead-log records that could not be applied and were set aside (since start)").register(r);
+            if (t.guard() != null) {
+                bindGuardrails(r, t.guard());
+            }
         }
+    }
+
+    /** {@code kindling.guardrails.*}: refusals by rule, the gate's decisions and scores, online accuracy, kept versions. */
+    private static void bindGuardrails(MeterRegistry r, ModelGuard g) {
+        String model = g.model().name();
+        for (LabelRule rule : LabelRule.values()) {
+            FunctionCounter.builder("kindling.guardrails.labels.refused", g.labels(), p -> p.refusals(rule)).tag("model", model)
+                    .tag("rule", rule.id()).description("feedback and jobs the label policy refused, by rule (since start)").register(r);
+        }
+        Gauge.builder("kindling.guardrails.labels.new.last-hour", g.labels(), LabelPolicy::newLabelsLastHour).tag("model", model)
+                .description("new labels taken in the last hour").register(r);
+        Gauge.builder("kindling.guardrails.online.precision", g.online(), OnlineAccuracy::precisionAt1).tag("model", model)
+                .description("share of feedback the served model already answered right (before learning it), recent examples").register(r);
+        Gauge.builder("kindling.guardrails.online.loss", g.online(), OnlineAccuracy::loss).tag("model", model)
+                .description("mean loss of feedback before learning it, recent examples").register(r);
+        Gauge.builder("kindling.guardrails.versions.kept", g.versions(), v -> v.list().size()).tag("model", model).register(r);
+        Gauge.builder("kindling.model.served.version", g.model(), ServedModel::servingVersion).tag("model", model)
+                .description("the version classification answers with (behind the gate, it may lag kindling.model.version)").register(r);
+        FunctionCounter.builder("kindling.guardrails.audit.failures", g, ModelGuard::auditFailures).tag("model", model)
+                .description("audit records that could not be written (each logged at ERROR)").register(r);
+        ValidationGate gate = g.gate();
+        if (gate == null) {
+            return;
+        }
+        Gauge.builder("kindling.guardrails.gate.held", gate, x -> x.held() ? 1 : 0).tag("model", model)
+                .description("1 while the validation gate stops promotion (the last good version is served)").register(r);
+        FunctionCounter.builder("kindling.guardrails.gate.promotions", gate, ValidationGate::promotions).tag("model", model).register(r);
+        FunctionCounter.builder("kindling.guardrails.gate.holds", gate, ValidationGate::holds).tag("model", model)
+                .description("judgements that kept a learned version from being served").register(r);
+        Gauge.builder("kindling.guardrails.held-out.precision", gate, x -> score(x, true, true)).tag("model", model).tag("copy", "served")
+                .description("held-out precision at 1 at the latest judgement").register(r);
+        Gauge.builder("kindling.guardrails.held-out.precision", gate, x -> score(x, false, true)).tag("model", model).tag("copy", "candidate")
+                .description("held-out precision at 1 at the latest judgement").register(r);
+        Gauge.builder("kindling.guardrails.held-out.loss", gate, x -> score(x, true, false)).tag("model", model).tag("copy", "served")
+                .description("held-out mean loss at the latest judgement").register(r);
+        Gauge.builder("kindling.guardrails.held-out.loss", gate, x -> score(x, false, false)).tag("model", model).tag("copy", "candidate")
+                .description("held-out mean loss at the latest judgement").register(r);
+    }
+
+    private static double score(ValidationGate gate, boolean served, boolean precision) {
+        Judgement j = gate.lastJudgement();
+        HeldOutScore s = j == null ? null : served ? j.served() : j.candidate();
+        return s == null ? Double.NaN : precision ? s.precisionAt1() : s.loss();
     }
 
     @Override

@@ -26,8 +26,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Micrometer meters and the Actuator health indicator of Kindling, each when its library is present; the health
- * indicator also only while {@code management.health.kindling.enabled} is not false. With resilience4j-micrometer on the
+ * Micrometer meters and the Actuator health indicators of Kindling (serving: {@code kindling}; learning:
+ * {@code kindlingLearning}), each when its library is present; the health indicators also only while
+ * {@code management.health.kindling.enabled} is not false. With resilience4j-micrometer on the
  * class path, the devices' breakers, bulkheads and time limiters get Resilience4j's own tagged meters too.
  */
 @AutoConfiguration(after = {DevicePoolAutoConfiguration.class, ModelsAutoConfiguration.class, FineTuningAutoConfiguration.class})
@@ -72,9 +73,15 @@ public class ObservabilityAutoConfiguration {
 
         @Bean(name = "kindlingHealthIndicator")
         @ConditionalOnMissingBean(name = "kindlingHealthIndicator")
-        KindlingHealthIndicator kindlingHealthIndicator(DeviceRouter router, ObjectProvider<ModelRegistry> models,
-                                                        ObjectProvider<FineTuningService> fineTuning) {
-            return new KindlingHealthIndicator(router, models, fineTuning);
+        KindlingHealthIndicator kindlingHealthIndicator(DeviceRouter router, ObjectProvider<ModelRegistry> models) {
+            return new KindlingHealthIndicator(router, models);
+        }
+
+        /** Learning apart from serving: a learning problem is a WARNING of this component, never a DOWN of the service. */
+        @Bean(name = "kindlingLearningHealthIndicator")
+        @ConditionalOnMissingBean(name = "kindlingLearningHealthIndicator")
+        KindlingLearningHealthIndicator kindlingLearningHealthIndicator(ObjectProvider<FineTuningService> fineTuning) {
+            return new KindlingLearningHealthIndicator(fineTuning);
         }
     }
 }

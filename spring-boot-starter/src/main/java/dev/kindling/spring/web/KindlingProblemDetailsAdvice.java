@@ -5,6 +5,10 @@ import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
 import dev.kindling.core.serving.finetune.StorageUnavailableException;
 import dev.kindling.core.serving.finetune.UnknownJobException;
+import dev.kindling.core.serving.guard.GuardrailOffException;
+import dev.kindling.core.serving.guard.LabelRefusedException;
+import dev.kindling.core.serving.guard.RollbackRefusedException;
+import dev.kindling.core.serving.guard.UnknownVersionException;
 import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.model.UnknownModelException;
 import dev.kindling.core.serving.routing.DeviceBusyException;
@@ -27,12 +31,14 @@ import java.time.Duration;
 
 /**
  * The engine's exceptions as RFC 9457 problem details with their HTTP meaning, in any Spring MVC application that uses
- * the starter: 400 bad input, 404 unknown model or job, 409 feedback to a model that does not learn, 413 beyond the
- * request limits, 429 with {@code Retry-After} when devices or the fine-tuning queue are full, 503 when no device can
- * serve, 507 (a full disk) or 503 (a read-only or failed one) with {@code Retry-After} when feedback or a job cannot be
- * stored durably (nothing was acknowledged; a retry succeeds once storage is back). Only the engine's own exception types are handled (an application's IllegalArgumentException stays its own).
- * Ordered last, so an application's advice for the same exceptions wins; {@code kindling.problem-details.enabled=false}
- * removes it.
+ * the starter: 400 bad input, 404 unknown model, job or version, 409 feedback to a model that does not learn, a rollback
+ * that cannot be done, or a guardrail the model turns off, 413 beyond the request limits, 422 a label the model's label
+ * policy refuses (429 with {@code Retry-After} when it is a rate: new labels per hour, examples per label per minute; the
+ * {@code rule} property names the rule), 429 with {@code Retry-After} when devices or the fine-tuning queue are full, 503
+ * when no device can serve, 507 (a full disk) or 503 (a read-only or failed one) with {@code Retry-After} when feedback
+ * or a job cannot be stored durably (nothing was acknowledged; a retry succeeds once storage is back). Only the engine's own exception types are handled (an application's IllegalArgumentException
+ * stays its own). Ordered last, so an application's advice for the same exceptions wins;
+ * {@code kindling.problem-details.enabled=false} removes it.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -71,6 +77,34 @@ public class KindlingProblemDetailsAdvice {
         URI type = devices ? ProblemTypes.DEVICES_BUSY : ProblemTypes.FINE_TUNING_BUSY;
         String title = devices ? "Devices busy" : e instanceof FineTuningBusyException ? "Fine-tuning queue full" : "Busy";
         return problem(HttpStatus.TOO_MANY_REQUESTS, type, title, e, e.retryAfter());
+    }
+
+    @ExceptionHandler(LabelRefusedException.class)
+    ResponseEntity<ProblemDetail> labelRefused(LabelRefusedException e) {
+        HttpStatus status = e.rule().retryable() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.UNPROCESSABLE_CONTENT;
+        ResponseEntity<ProblemDetail> r = problem(status, ProblemTypes.LABEL_REFUSED, "Label refused by the model's label policy", e,
+                e.retryAfter());
+        r.getBody().setProperty("rule", e.rule().id());
+        r.getBody().setProperty("model", e.model());
+        if (e.label() != null) {
+            r.getBody().setProperty("label", e.label());
+        }
+        return r;
+    }
+
+    @ExceptionHandler(UnknownVersionException.class)
+    ResponseEntity<ProblemDetail> unknownVersion(UnknownVersionException e) {
+        return problem(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_VERSION, "Unknown model version", e, null);
+    }
+
+    @ExceptionHandler(RollbackRefusedException.class)
+    ResponseEntity<ProblemDetail> rollbackRefused(RollbackRefusedException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.ROLLBACK_REFUSED, "Rollback not possible", e, null);
+    }
+
+    @ExceptionHandler(GuardrailOffException.class)
+    ResponseEntity<ProblemDetail> guardrailOff(GuardrailOffException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.GUARDRAIL_OFF, "Guardrail turned off for this model", e, null);
     }
 
     @ExceptionHandler(NoDeviceAvailableException.class)

@@ -17,6 +17,11 @@ public final class ProblemTypes {
     public static final URI DEVICES_BUSY = of("devices-busy");
     public static final URI NO_DEVICE = of("no-device");
     public static final URI UPDATE_LOG_UNAVAILABLE = of("update-log-unavailable");
+    /** A label policy refused feedback or a job; the problem's {@code rule} property names the rule. */
+    public static final URI LABEL_REFUSED = of("label-refused");
+    public static final URI UNKNOWN_VERSION = of("unknown-version");
+    public static final URI ROLLBACK_REFUSED = of("rollback-refused");
+    public static final URI GUARDRAIL_OFF = of("guardrail-off");
     public static final URI INSUFFICIENT_STORAGE = of("insufficient-storage");
     public static final URI STORAGE_UNAVAILABLE = of("storage-unavailable");
 

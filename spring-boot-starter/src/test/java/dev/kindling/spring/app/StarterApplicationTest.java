@@ -104,8 +104,8 @@ class StarterApplicationTest {
         assertThatThrownBy(() -> classification.classify("topics", "broken \uD800 pair", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unpaired surrogate U+D800");
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) health.get("kindlingHealthIndicator").health()
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) health.get("kindlingLearningHealthIndicator").health()
                 .getDetails().get("models");
-        assertThat(models.get("topics")).containsEntry("quarantinedRecords", 0L);
+        assertThat(models.get("topics")).containsEntry("quarantinedRecords", 0L);   // learning health, apart from serving health
     }
 }

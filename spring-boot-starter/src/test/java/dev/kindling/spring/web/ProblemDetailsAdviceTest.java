@@ -1,5 +1,9 @@
 package dev.kindling.spring.web;
 
+import dev.kindling.core.serving.guard.LabelRefusedException;
+import dev.kindling.core.serving.guard.LabelRule;
+import dev.kindling.core.serving.guard.RollbackRefusedException;
+import dev.kindling.core.serving.guard.UnknownVersionException;
 import dev.kindling.core.text.TrainingArgs;
 import dev.kindling.spring.StarterFixtures;
 import dev.kindling.spring.classifier.Classifiers;
@@ -112,6 +116,35 @@ class ProblemDetailsAdviceTest {
         assertThat(r.getStatusCode().value()).isEqualTo(429);
         assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("2");
         assertThat(r.getBody().getType().toString()).isEqualTo("urn:kindling:problem:fine-tuning-busy");
+    }
+
+    @Test
+    void aLabelPolicyRefusalNamesItsRuleAndIsA429WithRetryAfterOnlyForRates() {
+        var advice = new KindlingProblemDetailsAdvice();
+        var listed = advice.labelRefused(new LabelRefusedException("topics", LabelRule.ALLOW_LIST, "casino", "not on the allow-list", null));
+        assertThat(listed.getStatusCode().value()).isEqualTo(422);
+        assertThat(listed.getHeaders().getFirst("Retry-After")).isNull();
+        assertThat(listed.getBody().getType().toString()).isEqualTo("urn:kindling:problem:label-refused");
+        assertThat(listed.getBody().getProperties()).containsEntry("rule", "allow-list").containsEntry("label", "casino")
+                .containsEntry("model", "topics");
+        var rate = advice.labelRefused(new LabelRefusedException("topics", LabelRule.NEW_LABELS_PER_HOUR, "spam", "100 new labels this hour",
+                java.time.Duration.ofSeconds(90)));
+        assertThat(rate.getStatusCode().value()).isEqualTo(429);
+        assertThat(rate.getHeaders().getFirst("Retry-After")).isEqualTo("90");
+        assertThat(rate.getBody().getProperties()).containsEntry("rule", "new-labels-per-hour");
+        assertThat(advice.labelRefused(new LabelRefusedException("topics", LabelRule.NEW_LABELS_TOTAL, null, "full", null))
+                .getStatusCode().value()).isEqualTo(422);
+    }
+
+    @Test
+    void anUnknownVersionIs404AndARollbackThatCannotBeDoneIs409() {
+        var advice = new KindlingProblemDetailsAdvice();
+        var unknown = advice.unknownVersion(new UnknownVersionException("topics", 9, java.util.List.of(3L, 2L)));
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(unknown.getBody().getType().toString()).isEqualTo("urn:kindling:problem:unknown-version");
+        var refused = advice.rollbackRefused(new RollbackRefusedException("the log starts at 120"));
+        assertThat(refused.getStatusCode().value()).isEqualTo(409);
+        assertThat(refused.getBody().getType().toString()).isEqualTo("urn:kindling:problem:rollback-refused");
     }
 
     @Test

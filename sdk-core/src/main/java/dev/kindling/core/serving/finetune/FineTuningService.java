@@ -2,6 +2,15 @@ package dev.kindling.core.serving.finetune;
 
 import dev.kindling.core.serving.checkpoint.JobIds;
 import dev.kindling.core.io.DataDirectoryLock;
+import dev.kindling.core.serving.guard.AuditAction;
+import dev.kindling.core.serving.guard.AuditRecord;
+import dev.kindling.core.serving.guard.GateListener;
+import dev.kindling.core.serving.guard.JobScreening;
+import dev.kindling.core.serving.guard.LabelAdmission;
+import dev.kindling.core.serving.guard.LogAfterRollback;
+import dev.kindling.core.serving.guard.ModelGuard;
+import dev.kindling.core.serving.guard.RequestOrigin;
+import dev.kindling.core.serving.guard.RollbackResult;
 import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.log.UpdateLog;
 import dev.kindling.core.serving.log.UpdateLogFactory;
@@ -18,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -53,6 +63,7 @@ public final class FineTuningService implements AutoCloseable {
     private final RequestLimits limits;
     /** Jobs of the models that learn in a fleet (null: none does). */
     private final FleetJobs fleetJobs;
+    private final InstantSource clock;
 
     /** {@link #FineTuningService(ModelRegistry, FineTuningSettings, UpdateLogFactory, ModelFineTuner.Listener)} with local logs. */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, ModelFineTuner.Listener listener) throws IOException {
@@ -68,17 +79,22 @@ public final class FineTuningService implements AutoCloseable {
      */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, ModelFineTuner.Listener listener,
                              RequestLimits limits) throws IOException {
-        this(models, settings, logs, null, Duration.ZERO, listener, limits);
+        this(models, settings, logs, null, Duration.ZERO, listener, limits, null, InstantSource.system());
     }
 
     /**
-     * As above; with {@code fleetLogs} (may be null) every fine-tuned model learns as one replica of a fleet through the
-     * log it opens instead of a local write-ahead log, waiting up to {@code catchUp} at start to hold the fleet's model.
+     * Starts fine-tuning as above. With {@code fleetLogs} (may be null) every fine-tuned model learns as one replica of
+     * a fleet through the log it opens instead of a local write-ahead log, waiting up to {@code catchUp} at start to
+     * hold the fleet's model (guardrails do not apply to fleet replicas yet). Each local model's guardrails
+     * ({@link FineTuningSettings#forModel}) report gate changes to {@code gateListener} (may be null) and read time from
+     * {@code clock} (label caps, audit records, kept versions).
      */
     public FineTuningService(ModelRegistry models, FineTuningSettings settings, UpdateLogFactory logs, FleetLogFactory fleetLogs,
-                             Duration catchUp, ModelFineTuner.Listener listener, RequestLimits limits) throws IOException {
+                             Duration catchUp, ModelFineTuner.Listener listener, RequestLimits limits, GateListener gateListener,
+                             InstantSource clock) throws IOException {
         this.models = models;
         this.limits = limits;
+        this.clock = clock;
         this.settings = settings;
         this.jobRunner = new JobRunner(settings);
         this.lock = DataDirectoryLock.acquire(models.dataRoot());
@@ -100,11 +116,17 @@ public final class FineTuningService implements AutoCloseable {
                     continue;
                 }
                 UpdateLog wal = logs.open(m.name(), dir);
+                ModelGuard guard = null;
                 try {
+                    FineTuningSettings own = settings.forModel(m.name());
+                    guard = ModelGuard.open(m, own.guardrails(), dir, gateListener, clock);
                     PoisonRecordQuarantine quarantine = new PoisonRecordQuarantine(dir.resolve("quarantine"), m.name());
-                    tuners.put(m.name(), new ModelFineTuner(m, settings, wal, models.checkpointStore(m.name()), quarantine, listener));
+                    tuners.put(m.name(), new ModelFineTuner(m, own, wal, models.checkpointStore(m.name()), quarantine, listener, guard));
                 } catch (IOException | RuntimeException e) {
                     wal.close();
+                    if (guard != null) {
+                        guard.close();
+                    }
                     throw e;
                 }
                 jobStores.put(m.name(), new JobStore(dir.resolve("jobs")));
@@ -186,10 +208,80 @@ public final class FineTuningService implements AutoCloseable {
 
     /** Durably accepts one labelled example for {@code model}; returns its log sequence. */
     public long submit(String model, LabelledExample example) {
+        return submit(model, example, RequestOrigin.LOCAL);
+    }
+
+    /**
+     * Durably accepts one labelled example for {@code model} from {@code origin}: the label policy checks it first (nothing
+     * is logged when it refuses), the acceptance is audited. Returns its log sequence.
+     *
+     * @throws dev.kindling.core.serving.guard.LabelRefusedException when the model's label policy refuses a label
+     */
+    public long submit(String model, LabelledExample example, RequestOrigin origin) {
+        return submit(model, example, origin, null);
+    }
+
+    /**
+     * {@link #submit(String, LabelledExample, RequestOrigin)} for an example the label policy admitted already
+     * ({@link #admit}, e.g. in the caller's thread before the append runs on another); null admits it here.
+     */
+    public long submit(String model, LabelledExample example, RequestOrigin origin, LabelAdmission admitted) {
         if (example.text().length() > limits.maxTextChars()) {
+            if (admitted != null) {
+                admitted.release();
+            }
             throw new PayloadTooLargeException("text has " + example.text().length() + " characters; the limit is " + limits.maxTextChars());
         }
-        return tuner(model).submit(example);
+        ModelFineTuner tuner = tuner(model);
+        ModelGuard guard = tuner.guard();
+        LabelAdmission admission = admitted != null || guard == null ? admitted : guard.admitFeedback(example);
+        long seq;
+        try {
+            seq = tuner.submit(example);
+        } catch (RuntimeException e) {
+            if (admission != null) {
+                admission.release();
+            }
+            throw e;
+        }
+        if (guard != null) {
+            guard.audit(new AuditRecord(clock.instant(), AuditAction.FEEDBACK, origin.keyId(), origin.remoteAddress(), 1, "sequence " + seq,
+                    "labels " + String.join(",", example.labels()) + (admission == null || admission.newLabels().isEmpty() ? "" : "; new labels "
+                    + String.join(",", admission.newLabels()))));
+        }
+        return seq;
+    }
+
+    /**
+     * Checks {@code example}'s labels against {@code model}'s label policy now (refusing with a
+     * {@link dev.kindling.core.serving.guard.LabelRefusedException}) and counts them; hand the admission to
+     * {@link #submit(String, LabelledExample, RequestOrigin, LabelAdmission)}, which releases it if the example is not logged.
+     * Null when the model has no guardrails.
+     */
+    public LabelAdmission admit(String model, LabelledExample example) {
+        ModelGuard guard = tuner(model).guard();
+        return guard == null ? null : guard.admitFeedback(example);
+    }
+
+    /** The guardrails of {@code model} (label policy, gate, kept versions, audit trail); fails when it does not fine-tune. */
+    public ModelGuard guard(String model) {
+        ModelGuard g = tuner(model).guard();
+        if (g == null) {
+            throw new IllegalStateException("model '" + model + "' has no guardrails");
+        }
+        return g;
+    }
+
+    /**
+     * Rolls {@code model} back to kept version {@code version}: its exact parameters are served again (under a new version
+     * number), and what the log holds after it is learned again or discarded as {@code choice} says. Audited as
+     * {@code origin}'s.
+     */
+    public RollbackResult rollback(String model, long version, LogAfterRollback choice, RequestOrigin origin) throws IOException {
+        ModelFineTuner tuner = tuner(model);
+        tuner.checkHealthy();
+        guard(model);
+        return ModelRollback.run(tuner, version, choice, origin);
     }
 
     /**
@@ -200,25 +292,59 @@ public final class FineTuningService implements AutoCloseable {
      * {@link StorageUnavailableException} when they cannot be stored (a full disk): nothing is left behind.
      */
     public FineTuneJob startJob(String model, InputStream content) throws IOException {
+        return startJob(model, content, RequestOrigin.LOCAL);
+    }
+
+    /**
+     * {@link #startJob(String, InputStream)} from {@code origin}: lines with a label the model's label policy does not allow
+     * become bad lines; a job bringing more new labels than the policy's caps leave is refused whole
+     * ({@link dev.kindling.core.serving.guard.LabelRefusedException}); an accepted job is audited.
+     */
+    public FineTuneJob startJob(String model, InputStream content, RequestOrigin origin) throws IOException {
         ModelFineTuner tuner = tuner(model);
         tuner.checkHealthy();
         String prefix = tuner.model().labelPrefix();
         LabelledLines.Result parsed = LabelledLines.read(new LimitedInputStream(content, settings.maxJobBytes()), prefix);
         List<LabelledExample> examples = new ArrayList<>(parsed.lines().size());
+        List<Long> lineNumbers = new ArrayList<>(parsed.lines().size());
         List<BadLine> bad = new ArrayList<>(parsed.badLines());
         for (LabelledLines.Line line : parsed.lines()) {
             try {
                 examples.add(LabelledExample.fromTokens(line.tokens(), prefix));
+                lineNumbers.add(line.number());
             } catch (IllegalArgumentException e) {
                 bad.add(new BadLine(line.number(), e.getMessage()));
             }
         }
-        if (examples.isEmpty()) {
-            throw new dev.kindling.core.serving.model.InvalidInputException("the job file has no usable labelled line (" + bad.size() + " bad lines"
-                    + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
+        ModelGuard guard = tuner.guard();
+        JobScreening screening = null;
+        if (guard != null && !examples.isEmpty()) {
+            screening = guard.screenJob(examples);
+            List<LabelledExample> allowed = new ArrayList<>(examples.size());
+            for (int i = 0; i < examples.size(); i++) {
+                String why = screening.refused().get(i);
+                if (why == null) {
+                    allowed.add(examples.get(i));
+                } else {
+                    bad.add(new BadLine(lineNumbers.get(i), why));
+                }
+            }
+            bad.sort(java.util.Comparator.comparingLong(BadLine::lineNumber));
+            examples = allowed;
         }
-        if (jobRunner.stopping()) {
-            throw new IllegalStateException("fine-tuning is shutting down; retry the job later");
+        try {
+            if (examples.isEmpty()) {
+                throw new dev.kindling.core.serving.model.InvalidInputException("the job file has no usable labelled line (" + bad.size()
+                        + " bad lines" + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
+            }
+            if (jobRunner.stopping()) {
+                throw new IllegalStateException("fine-tuning is shutting down; retry the job later");
+            }
+        } catch (RuntimeException e) {
+            if (screening != null) {
+                screening.admission().release();
+            }
+            throw e;
         }
         JobRecord record = JobRecord.accepted(JobIds.next(), tuner.model().name(), examples.size(),
                 bad.subList(0, Math.min(20, bad.size())), bad.size());
@@ -228,9 +354,19 @@ public final class FineTuningService implements AutoCloseable {
         JobStore store = jobStores.get(tuner.model().name());
         try {
             store.create(record, examples);
-        } catch (IOException e) {
-            throw new StorageUnavailableException("model '" + tuner.model().name() + "': could not store the fine-tuning job (nothing"
-                    + " was accepted)", e);
+        } catch (IOException | RuntimeException e) {
+            if (screening != null) {
+                screening.admission().release();
+            }
+            if (e instanceof IOException io) {
+                throw new StorageUnavailableException("model '" + tuner.model().name() + "': could not store the fine-tuning job (nothing"
+                        + " was accepted)", io);
+            }
+            throw e;
+        }
+        if (guard != null) {
+            guard.audit(new AuditRecord(clock.instant(), AuditAction.JOB, origin.keyId(), origin.remoteAddress(), examples.size(), record.id(),
+                    bad.size() + " bad lines" + (screening.newLabels().isEmpty() ? "" : "; " + screening.newLabels().size() + " new labels")));
         }
         FineTuneJob job = newJob(record, tuner, store);
         forgetOldJobs(1);

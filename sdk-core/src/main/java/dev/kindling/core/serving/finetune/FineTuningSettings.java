@@ -1,8 +1,10 @@
 package dev.kindling.core.serving.finetune;
 
 import dev.kindling.core.io.ApprovedTruncation;
+import dev.kindling.core.serving.guard.GuardSettings;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,10 +23,13 @@ import java.util.Map;
  * @param shutdownTimeout       longest wait on close for a model to train what was accepted and for the job runner
  * @param approvedTruncations   per model, the operator's approval to cut its corrupt write-ahead log at the damaged
  *                              record a start-up error named ({@code <segment file>:<offset>})
+ * @param guardrails            every model's guardrails unless its {@link ModelTuning} says otherwise
+ * @param models                per model, what differs from these settings ({@link #forModel})
  */
 public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxBatchDelay, float learningRate,
                                  Duration checkpointInterval, long walSegmentBytes, long maxJobBytes, int finishedJobsKept,
-                                 Duration shutdownTimeout, Map<String, ApprovedTruncation> approvedTruncations) {
+                                 Duration shutdownTimeout, Map<String, ApprovedTruncation> approvedTruncations,
+                                 GuardSettings guardrails, Map<String, ModelTuning> models) {
 
     public FineTuningSettings {
         if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
@@ -53,6 +58,44 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
             throw new IllegalArgumentException("fine-tuning finished-jobs-kept must be at least 1, got " + finishedJobsKept);
         }
         approvedTruncations = Map.copyOf(approvedTruncations == null ? Map.of() : approvedTruncations);
+        guardrails = guardrails == null ? GuardSettings.defaults() : guardrails;
+        models = Map.copyOf(models == null ? Map.of() : models);
+    }
+
+    /**
+     * The settings model {@code model} fine-tunes with: these, with what its {@link ModelTuning} overrides.
+     *
+     * @throws IllegalArgumentException naming the model when the combination is invalid (e.g. its batch size beyond its queue)
+     */
+    public FineTuningSettings forModel(String model) {
+        ModelTuning t = models.get(model);
+        if (t == null) {
+            return this;
+        }
+        Builder b = toBuilder().models(Map.of());
+        if (t.learningRate() != null) {
+            b.learningRate(t.learningRate());
+        }
+        if (t.batchSize() != null) {
+            b.batchSize(t.batchSize());
+        }
+        if (t.queueCapacity() != null) {
+            b.queueCapacity(t.queueCapacity());
+        }
+        if (t.maxBatchDelay() != null) {
+            b.maxBatchDelay(t.maxBatchDelay());
+        }
+        if (t.checkpointInterval() != null) {
+            b.checkpointInterval(t.checkpointInterval());
+        }
+        if (t.guardrails() != null) {
+            b.guardrails(t.guardrails());
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model '" + model + "': " + e.getMessage(), e);
+        }
     }
 
     /** The defaults: 10,000 queued, batches of 32 within 50 ms, lr 0.05, a checkpoint a minute, 64 MiB segments. */
@@ -72,7 +115,8 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
     public Builder toBuilder() {
         return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay).learningRate(learningRate)
                 .checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes).maxJobBytes(maxJobBytes)
-                .finishedJobsKept(finishedJobsKept).shutdownTimeout(shutdownTimeout).approvedTruncations(approvedTruncations);
+                .finishedJobsKept(finishedJobsKept).shutdownTimeout(shutdownTimeout).approvedTruncations(approvedTruncations)
+                .guardrails(guardrails).models(models);
     }
 
     /** Mutable builder with the defaults filled in. */
@@ -87,8 +131,27 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
         private int finishedJobsKept = 1000;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Map<String, ApprovedTruncation> approvedTruncations = Map.of();
+        private GuardSettings guardrails = GuardSettings.defaults();
+        private Map<String, ModelTuning> models = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /** Every model's guardrails unless its own tuning says otherwise (default: {@link GuardSettings#defaults()}). */
+        public Builder guardrails(GuardSettings v) {
+            guardrails = v;
+            return this;
+        }
+
+        /** What model {@code name} does differently (learning rate, batch size, guardrails, ...). */
+        public Builder model(String name, ModelTuning tuning) {
+            models.put(name, tuning);
+            return this;
+        }
+
+        public Builder models(Map<String, ModelTuning> v) {
+            models = new LinkedHashMap<>(v);
+            return this;
         }
 
         public Builder queueCapacity(int v) {
@@ -142,8 +205,12 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
         }
 
         public FineTuningSettings build() {
-            return new FineTuningSettings(queueCapacity, batchSize, maxBatchDelay, learningRate, checkpointInterval, walSegmentBytes,
-                    maxJobBytes, finishedJobsKept, shutdownTimeout, approvedTruncations);
+            FineTuningSettings s = new FineTuningSettings(queueCapacity, batchSize, maxBatchDelay, learningRate, checkpointInterval,
+                    walSegmentBytes, maxJobBytes, finishedJobsKept, shutdownTimeout, approvedTruncations, guardrails, models);
+            for (String model : s.models().keySet()) {
+                s.forModel(model);   // a model's values are checked with the rest: a bad one fails here, naming the model
+            }
+            return s;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.kindling.core.serving.finetune;
 
 import dev.kindling.core.serving.checkpoint.CheckpointStore;
+import dev.kindling.core.serving.guard.HeldOutExample;
+import dev.kindling.core.serving.guard.ModelGuard;
 import dev.kindling.core.serving.log.ExampleCodec;
 import dev.kindling.core.serving.log.PoisonRecordQuarantine;
 import dev.kindling.core.serving.model.JobPosition;
@@ -76,6 +78,10 @@ public final class ModelFineTuner implements AutoCloseable {
     private final FleetMember member;
     /** The highest fleet sequence this replica acknowledged. */
     private final AtomicLong highestAcknowledged = new AtomicLong();
+    /** The model's guardrails (label policy, gate, kept versions, audit); null: none. */
+    private final ModelGuard guard;
+    /** Held for each training round and its gate step; a rollback takes it to stop training while it replaces the model. */
+    private final java.util.concurrent.locks.ReentrantLock roundLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean running = true;
     private volatile boolean halted;
     /** A finished job's progress was dropped since the last checkpoint, which still lists it. */
@@ -87,12 +93,23 @@ public final class ModelFineTuner implements AutoCloseable {
 
     ModelFineTuner(ServedModel model, FineTuningSettings settings, UpdateLog wal, CheckpointStore checkpoints,
                    PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
-        this(model, model::update, settings, wal, checkpoints, quarantine, listener);
+        this(model, model::update, settings, wal, checkpoints, quarantine, listener, null);
+    }
+
+    ModelFineTuner(ServedModel model, FineTuningSettings settings, UpdateLog wal, CheckpointStore checkpoints,
+                   PoisonRecordQuarantine quarantine, Listener listener, ModelGuard guard) throws IOException {
+        this(model, model::update, settings, wal, checkpoints, quarantine, listener, guard);
     }
 
     ModelFineTuner(ServedModel model, BatchTrainer trainer, FineTuningSettings settings, UpdateLog wal,
                    CheckpointStore checkpoints, PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
+        this(model, trainer, settings, wal, checkpoints, quarantine, listener, null);
+    }
+
+    ModelFineTuner(ServedModel model, BatchTrainer trainer, FineTuningSettings settings, UpdateLog wal,
+                   CheckpointStore checkpoints, PoisonRecordQuarantine quarantine, Listener listener, ModelGuard guard) throws IOException {
         this.model = model;
+        this.guard = guard;
         this.trainer = trainer;
         this.settings = settings;
         this.wal = wal;
@@ -102,9 +119,15 @@ public final class ModelFineTuner implements AutoCloseable {
         this.quarantine = quarantine;
         this.listener = listener;
         this.capacity = new Semaphore(settings.queueCapacity());
+        if (guard != null) {
+            guard.attach();   // before the replay: what it replays is judged before it is served
+        }
         long before = model.version();
         this.checkpointedSequence = model.appliedSequence();
         boolean replayed = replay();
+        if (guard != null) {
+            guard.settle();
+        }
         // What was replayed is not in a checkpoint yet, nor is a fallback from a damaged one in force: the first
         // checkpoint round writes one (and trims the log).
         this.checkpointedVersion = replayed || checkpoints.hasUnusable() ? before - 1 : model.version();
@@ -133,6 +156,7 @@ public final class ModelFineTuner implements AutoCloseable {
         this.listener = listener;
         this.capacity = new Semaphore(settings.queueCapacity());
         this.fleet = fleet;
+        this.guard = null;   // guardrails do not apply to fleet replicas yet
         this.member = new FleetMember(model, settings, quarantine, listener, jobCancelled);
         this.worker = null;
         this.checkpointer = null;
@@ -182,15 +206,31 @@ public final class ModelFineTuner implements AutoCloseable {
             }
             batch.add(new Pending(seq, logged.example(), logged.position()));
             if (batch.size() >= settings.batchSize()) {
-                applyOrSetAside(batch);
+                replayRound(batch);
                 batch.clear();
             }
         });
-        applyOrSetAside(batch);
+        replayRound(batch);
         if (count[0] > 0) {
             log.log(System.Logger.Level.INFO, "model " + model.name() + ": replayed " + (count[0]) + " records from the write-ahead log (up to sequence " + (last[0]) + "); " + quarantine.setAsideSinceStart() + " set aside");
         }
         return count[0] > 0;
+    }
+
+    /** A round of the replay at start; the gate hears of its examples and judges them all once the replay is done. */
+    private void replayRound(List<Pending> batch) {
+        ServedModel.UpdateResult r = applyOrSetAside(batch);
+        if (guard != null && !batch.isEmpty()) {
+            guard.afterRound(heldOut(batch), r, false);
+        }
+    }
+
+    private static List<HeldOutExample> heldOut(List<Pending> batch) {
+        List<HeldOutExample> out = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            out.add(new HeldOutExample(p.example(), p.sequence()));
+        }
+        return out;
     }
 
     /**
@@ -329,7 +369,19 @@ public final class ModelFineTuner implements AutoCloseable {
                 // Never train what is not on disk: if forcing the log failed, its writers were told so. (A checkpoint
                 // holding a record the log then lost would also give its sequence number to the next record.)
                 wal.awaitDurable(batch.get(batch.size() - 1).sequence());
-                ServedModel.UpdateResult r = applyOrSetAside(batch);
+                ServedModel.UpdateResult r;
+                roundLock.lock();
+                try {
+                    if (guard != null) {
+                        guard.beforeRound(batch.stream().map(Pending::example).toList());
+                    }
+                    r = applyOrSetAside(batch);
+                    if (guard != null) {
+                        guard.afterRound(heldOut(batch), r, queue.isEmpty());
+                    }
+                } finally {
+                    roundLock.unlock();
+                }
                 if (r.examples() > 0) {
                     lastLoss = r.meanLoss();
                 }
@@ -344,7 +396,7 @@ public final class ModelFineTuner implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
-                model.applied().failWaiters(t);
+                model.failWaiters(t);
                 log.log(System.Logger.Level.ERROR, "fine-tuning of model " + model.name() + " failed; accepted examples stay in the write-ahead log", t);
                 return;
             }
@@ -425,6 +477,14 @@ public final class ModelFineTuner implements AutoCloseable {
         if (fleet != null) {
             return;   // the fleet's trainer writes the fleet's checkpoints
         }
+        if (guard != null) {
+            try {
+                guard.keepVersionIfChanged();   // the served version, kept for rollback; it holds the log back to it
+            } catch (IOException | RuntimeException e) {
+                // A version that could not be kept (a full disk, say) must not stop checkpoints; the next round tries again.
+                log.log(System.Logger.Level.WARNING, "model " + model.name() + ": could not keep the served version: " + e.getMessage(), e);
+            }
+        }
         if (model.version() == checkpointedVersion && model.appliedSequence() == checkpointedSequence && !jobsForgotten) {
             return;
         }
@@ -438,8 +498,9 @@ public final class ModelFineTuner implements AutoCloseable {
         }
         checkpointedVersion = s.version();
         checkpointedSequence = s.walSequence();
-        // Only through the oldest kept checkpoint: each must stay completable from the log, should a newer one be damaged.
-        wal.truncateThrough(checkpoints.oldestKeptWalSequence());
+        // Only through the oldest kept checkpoint: each must stay completable from the log, should a newer one be damaged; and
+        // only through the oldest kept version, so that a rollback to it can replay what followed it.
+        wal.truncateThrough(Math.min(checkpoints.oldestKeptWalSequence(), guard == null ? Long.MAX_VALUE : guard.logFloor()));
     }
 
     /** Examples acknowledged since start. */
@@ -478,12 +539,29 @@ public final class ModelFineTuner implements AutoCloseable {
         return checkpoints;
     }
 
-    /** Blocks until everything accepted so far is in the model (or the timeout passes); true if it is. */
+    /**
+     * Blocks until everything accepted so far is settled (or the timeout passes): learned and, behind a validation gate,
+     * judged for serving (served unless the gate held it back); true if it is.
+     */
     public boolean awaitApplied(Duration timeout) throws InterruptedException {
-        return awaitApplied(fleet != null ? highestAcknowledged.get() : wal.lastSequence(), timeout);
+        if (fleet != null) {
+            return awaitApplied(highestAcknowledged.get(), timeout);
+        }
+        if (failure.get() != null) {
+            return false;
+        }
+        try {
+            model.settled().when(wal.lastSequence()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
-    /** Blocks until log sequence {@code sequence} is in the model; false when the timeout passed or fine-tuning failed. */
+    /**
+     * Blocks until log sequence {@code sequence} is in the learned model (whether or not it is served yet); false when the
+     * timeout passed or fine-tuning failed.
+     */
     public boolean awaitApplied(long sequence, Duration timeout) throws InterruptedException {
         if (failure.get() != null) {
             return false;
@@ -496,13 +574,16 @@ public final class ModelFineTuner implements AutoCloseable {
         }
     }
 
-    /** Completes once log sequence {@code sequence} is in the model; fails if fine-tuning stops first. */
+    /**
+     * Completes once log sequence {@code sequence} is settled: learned and, behind a validation gate, judged for serving
+     * (served unless the gate held it back); fails if fine-tuning stops first.
+     */
     public java.util.concurrent.CompletableFuture<Long> whenApplied(long sequence) {
         Throwable f = failure.get();
         if (f != null) {
             return java.util.concurrent.CompletableFuture.failedFuture(f);
         }
-        return model.applied().when(sequence);
+        return model.settled().when(sequence);
     }
 
     /** Clean shutdown: trains what was accepted (for up to the shutdown timeout), checkpoints, closes the log. */
@@ -518,7 +599,7 @@ public final class ModelFineTuner implements AutoCloseable {
             try {
                 fleet.close();
             } finally {
-                model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
+                model.failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
             }
             return;
         }
@@ -531,11 +612,20 @@ public final class ModelFineTuner implements AutoCloseable {
         }
         try {
             if (failure.get() == null) {
+                if (guard != null) {
+                    settleForShutdown();
+                }
                 checkpointIfChanged();
             }
         } finally {
-            model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
-            wal.close();
+            model.failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was shut down"));
+            try {
+                wal.close();
+            } finally {
+                if (guard != null) {
+                    guard.close();
+                }
+            }
         }
     }
 
@@ -545,7 +635,51 @@ public final class ModelFineTuner implements AutoCloseable {
             fleet.close();
             return;
         }
-        wal.close();
+        try {
+            wal.close();
+        } finally {
+            if (guard != null) {
+                guard.close();
+            }
+        }
+    }
+
+    /** Judges what the last rounds learned before the final checkpoint, so that the version kept at shutdown is the served one. */
+    private void settleForShutdown() {
+        roundLock.lock();
+        try {
+            guard.settle();
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "model " + model.name() + ": could not judge the last rounds before shutdown", e);
+        } finally {
+            roundLock.unlock();
+        }
+    }
+
+    /** The model's guardrails, or null. */
+    public ModelGuard guard() {
+        return guard;
+    }
+
+    /** The settings this model fine-tunes with (the service's, with the model's own overrides). */
+    public FineTuningSettings settings() {
+        return settings;
+    }
+
+    UpdateLog log() {
+        return wal;
+    }
+
+    java.util.concurrent.locks.ReentrantLock roundLock() {
+        return roundLock;
+    }
+
+    /** Writes a checkpoint now, whatever changed (after a rollback, so that a restart does not go back before it). */
+    void checkpointNow() throws IOException {
+        synchronized (this) {
+            checkpointedVersion = -1;
+            checkpointIfChanged();
+        }
     }
 
     /**
@@ -568,6 +702,6 @@ public final class ModelFineTuner implements AutoCloseable {
         checkpointer.interrupt();
         worker.join();
         checkpointer.join();
-        model.applied().failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was halted"));
+        model.failWaiters(new IllegalStateException("fine-tuning of model '" + model.name() + "' was halted"));
     }
 }

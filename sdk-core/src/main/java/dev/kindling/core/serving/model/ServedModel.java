@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One classifier being served and fine-tuned at the same time. Classification holds the read lock,
@@ -67,6 +68,16 @@ public final class ServedModel {
     private final Map<String, Long> jobProgress = new ConcurrentHashMap<>();
     /** Told each round's {@link ModelDelta}, in order (a fleet's trainer ships them to the other replicas); null: none. */
     private volatile Consumer<ModelDelta> deltaListener;
+    /**
+     * Null while the learned copy is served itself (every round is served at once); else the copy classification reads,
+     * which lags the learned copy until a validation gate {@link #promote promotes} what was learned since.
+     */
+    private volatile ServingCopy lag;
+    /**
+     * Signals waiters once a sequence is settled: learned and, with a serving copy, judged for serving (promoted or held
+     * back). Without a serving copy it follows {@link #applied}.
+     */
+    private final AppliedSequence settled = new AppliedSequence();
     /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
     private volatile Runnable afterStaging = () -> {
     };
@@ -109,6 +120,21 @@ public final class ServedModel {
         return applied;
     }
 
+    /**
+     * The completion signals of log sequences that are settled: learned and, where a serving copy lags the learned one,
+     * judged for serving (served, unless a validation gate held the version back). Without a serving copy, the same
+     * as {@link #applied()}.
+     */
+    public AppliedSequence settled() {
+        return settled;
+    }
+
+    /** Fails everyone waiting for a sequence to be applied or settled (fine-tuning stopped). */
+    public void failWaiters(Throwable cause) {
+        applied.failWaiters(cause);
+        settled.failWaiters(cause);
+    }
+
     /** Examples applied since the model was created (persisted in checkpoints). */
     public long examplesApplied() {
         return examplesApplied;
@@ -136,9 +162,57 @@ public final class ServedModel {
         }
     }
 
-    /** The classifier in force (for read-only inspection; do not train it directly). */
+    /** The learned classifier: the one trained and checkpointed (for read-only inspection; do not train it directly). */
     public TextClassifier classifier() {
         return classifier;
+    }
+
+    /** The classifier classification reads: the learned one, or the serving copy that lags it behind a validation gate. */
+    public TextClassifier servingClassifier() {
+        ServingCopy s = lag;
+        return s == null ? classifier : s.classifier;
+    }
+
+    /** The version classification answers with (the learned version, unless a serving copy lags it). */
+    public long servingVersion() {
+        ServingCopy s = lag;
+        return s == null ? version.get() : s.state.version();
+    }
+
+    /** Whether a serving copy lags the learned copy (a validation gate decides what is served). */
+    public boolean servesSeparateCopy() {
+        return lag != null;
+    }
+
+    /** The learned copy's counters, all of one instant. */
+    public ModelState state() {
+        mutation.lock();
+        try {
+            return learnedState();
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    private ModelState learnedState() {
+        return new ModelState(version.get(), appliedSequence, examplesApplied, Map.copyOf(jobProgress));
+    }
+
+    /** The served copy's counters (the learned copy's without a serving copy). */
+    public ModelState servingState() {
+        mutation.lock();
+        try {
+            ServingCopy s = lag;
+            return s == null ? learnedState() : s.state;
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** Floats of the rounds waiting for promotion in a serving copy's deltas (0 without one). */
+    public long pendingDeltaFloats() {
+        ServingCopy s = lag;
+        return s == null ? 0 : s.pendingFloats();
     }
 
     /** Whether this model can be served on {@code device}: the CPU always, an accelerator once it has a replica there. */
@@ -197,7 +271,8 @@ public final class ServedModel {
         }
         lock.readLock().lock();
         try {
-            TextClassifier c = classifier;
+            ServingCopy s = lag;
+            TextClassifier c = s == null ? classifier : s.classifier;
             List<TopK> tops;
             if (device.isCpu()) {
                 RowCache cache = rowCache;
@@ -209,7 +284,7 @@ public final class ServedModel {
                 }
                 tops = replica.predictIds(tokenized, k);
             }
-            long v = version.get();
+            long v = s == null ? version.get() : s.state.version();
             List<Classification> out = new ArrayList<>(tops.size());
             for (TopK top : tops) {
                 List<Classification.LabelScore> labels = new ArrayList<>(top.size());
@@ -252,6 +327,7 @@ public final class ServedModel {
             StagedUpdate staged = OnlineTrainer.stage(c, tokens, labels, lr);
             afterStaging.run();
             UpdateResult result;
+            ServingCopy s = lag;
             lock.writeLock().lock();
             try {
                 OnlineTrainer.Result r = staged != null ? staged.publish() : OnlineTrainer.train(c, tokens, labels, lr);
@@ -259,30 +335,49 @@ public final class ServedModel {
                 examplesApplied += examples.size();
                 jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
                 long v = version.incrementAndGet();
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.rowsUpdated(r.touchedRows());
-                }
-                for (ClassifierReplica replica : replicas.values()) {
-                    replica.refresh(r);
+                if (s == null) {   // a serving copy takes the changed rows when it is promoted, not now
+                    RowCache cache = rowCache;
+                    if (cache != null) {
+                        cache.rowsUpdated(r.touchedRows());
+                    }
+                    for (ClassifierReplica replica : replicas.values()) {
+                        replica.refresh(r);
+                    }
                 }
                 result = new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
             } finally {
                 lock.writeLock().unlock();
             }
             Consumer<ModelDelta> listener = deltaListener;
+            ModelDelta delta = staged != null && (listener != null || s != null) ? staged.delta() : null;
+            if (s != null) {
+                if (delta != null) {
+                    s.add(delta);
+                } else {
+                    s.needFullCopy();
+                }
+            }
             if (listener != null) {
                 // Still under the mutation lock, so listeners see rounds in their order; readers are not held off.
                 if (staged == null) {
                     throw new IllegalStateException("model '" + name + "' (-loss " + c.args().loss().flag()
                             + ") trains in place and has no deltas to ship; a fleet needs an -loss hsm or softmax model");
                 }
-                listener.accept(staged.delta());
+                listener.accept(delta);
             }
             return result;
         } finally {
             mutation.unlock();
-            applied.signal(appliedSequence);
+            signalApplied();
+        }
+    }
+
+    /** Learned: waiters on {@link #applied} wake; those on {@link #settled} too unless a serving copy waits for promotion. */
+    private void signalApplied() {
+        long at = appliedSequence;
+        applied.signal(at);
+        if (lag == null) {
+            settled.signal(at);
         }
     }
 
@@ -306,6 +401,10 @@ public final class ServedModel {
             TextClassifier c = classifier;
             int labelsBefore = c.dictionary().labelCount();
             delta.addStructure(c);   // invisible to prediction: readers go on
+            ServingCopy s = lag;
+            if (s != null) {
+                s.add(delta);
+            }
             lock.writeLock().lock();
             try {
                 delta.writeRows(c);
@@ -317,12 +416,14 @@ public final class ServedModel {
                         .distinct().sorted().toArray();
                 int[] classRows = delta.patches().stream().filter(p -> p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT))
                         .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.rowsUpdated(inputRows);
-                }
-                for (ClassifierReplica replica : replicas.values()) {
-                    replica.refresh(inputRows, classRows);
+                if (s == null) {
+                    RowCache cache = rowCache;
+                    if (cache != null) {
+                        cache.rowsUpdated(inputRows);
+                    }
+                    for (ClassifierReplica replica : replicas.values()) {
+                        replica.refresh(inputRows, classRows);
+                    }
                 }
                 return new UpdateResult(v, Double.NaN, examples, c.dictionary().labelCount() - labelsBefore);
             } finally {
@@ -330,7 +431,7 @@ public final class ServedModel {
             }
         } finally {
             mutation.unlock();
-            applied.signal(appliedSequence);
+            signalApplied();
         }
     }
 
@@ -346,7 +447,7 @@ public final class ServedModel {
             jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
         } finally {
             mutation.unlock();
-            applied.signal(appliedSequence);
+            signalApplied();
         }
     }
 
@@ -368,7 +469,7 @@ public final class ServedModel {
         } finally {
             lock.writeLock().unlock();
             mutation.unlock();
-            applied.signal(appliedSequence);
+            signalApplied();
         }
     }
 
@@ -376,11 +477,11 @@ public final class ServedModel {
     public long swap(TextClassifier next) {
         mutation.lock();
         try {
-            // The new model's device copies are made before readers are held off: the swap itself is a few references.
-            Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
-            for (Device d : replicas.keySet()) {
-                nextReplicas.put(d, ClassifierReplica.of(next, d));
-            }
+            // The new model's device copies are made before readers are held off: the swap itself is a few references. A
+            // serving copy gets a copy of the new model: a swap is the operator's decision, served at once.
+            ServingCopy s = lag;
+            TextClassifier served = s == null ? next : s.copier.apply(next);
+            Map<Device, ClassifierReplica> nextReplicas = replicasOf(served);
             lock.writeLock().lock();
             try {
                 classifier = next;
@@ -391,6 +492,11 @@ public final class ServedModel {
                 }
                 long v = version.incrementAndGet();
                 swappedAtVersion = v;
+                if (s != null) {
+                    s.classifier = served;
+                    s.state = learnedState();
+                    s.clearPending();
+                }
                 return v;
             } finally {
                 lock.writeLock().unlock();
@@ -411,6 +517,219 @@ public final class ServedModel {
         } finally {
             mutation.unlock();
         }
+    }
+
+    private Map<Device, ClassifierReplica> replicasOf(TextClassifier source) {
+        Map<Device, ClassifierReplica> next = new LinkedHashMap<>();
+        for (Device d : replicas.keySet()) {
+            next.put(d, ClassifierReplica.of(source, d));
+        }
+        return next;
+    }
+
+    /**
+     * From now on classification reads a separate serving copy that lags the learned copy until {@link #promote}: what
+     * a validation gate needs. {@code served} (with the counters {@code servedState} that describe it) is the copy to serve,
+     * e.g. a kept version loaded at start; null serves a copy of the learned model as it is now. {@code equalsLearned} says
+     * that {@code served} holds exactly the learned parameters (so later rounds' deltas lead from it to the learned copy);
+     * otherwise the first promotion copies the learned model whole. {@code copier} makes independent copies (for full
+     * promotions and swaps); {@code maxPendingFloats} bounds the deltas kept for the next promotion (beyond it the promotion
+     * copies the model whole). Replicas and the row cache follow the serving copy.
+     */
+    public void serveSeparately(UnaryOperator<TextClassifier> copier, TextClassifier served, ModelState servedState, boolean equalsLearned,
+                                long maxPendingFloats) {
+        mutation.lock();
+        try {
+            if (lag != null) {
+                throw new IllegalStateException("model '" + name + "' already serves a separate copy");
+            }
+            TextClassifier copy = served != null ? served : copier.apply(classifier);
+            ModelState state = served != null ? servedState : learnedState();
+            ServingCopy s = new ServingCopy(copier, copy, state, maxPendingFloats);
+            if (served != null && !equalsLearned) {
+                s.needFullCopy();   // another state than the learned one: no deltas lead from it to the learned copy
+            }
+            Map<Device, ClassifierReplica> nextReplicas = replicasOf(copy);
+            lock.writeLock().lock();
+            try {
+                lag = s;
+                replicas = Map.copyOf(nextReplicas);
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /**
+     * Serves what was learned since the last promotion if {@code check} admits it: the rounds' deltas are applied to the
+     * serving copy in order (structure first, invisible to prediction; then the rows, in one step readers are held off
+     * for), or the learned model is copied whole where there are no deltas. Otherwise the last promoted version stays
+     * served. Either way the sequences learned so far are {@link #settled}. Without a serving copy there is nothing to do.
+     */
+    public Promotion promote(PromotionCheck check) {
+        ServingCopy s = lag;
+        if (s == null) {
+            long v = version.get();
+            return new Promotion(Promotion.Outcome.NOTHING_PENDING, v, v, false, 0);
+        }
+        mutation.lock();
+        try {
+            long learned = version.get();
+            long served = s.state.version();
+            if (served == learned) {
+                return new Promotion(Promotion.Outcome.NOTHING_PENDING, served, learned, false, 0);
+            }
+            if (!check.admits(classifier, learned, s.classifier, served)) {
+                return new Promotion(Promotion.Outcome.HELD, served, learned, false, 0);
+            }
+            try {
+                return s.fullCopyNeeded ? promoteByCopy(s, learned) : promoteByDeltas(s, learned);
+            } catch (RuntimeException e) {
+                // Deltas may be half applied (structure added, rows not): only a whole copy brings the serving copy back.
+                s.needFullCopy();
+                throw e;
+            }
+        } finally {
+            mutation.unlock();
+            settled.signal(appliedSequence);
+        }
+    }
+
+    private Promotion promoteByDeltas(ServingCopy s, long learned) {
+        TextClassifier c = s.classifier;
+        List<ModelDelta> deltas = List.copyOf(s.pending);
+        for (ModelDelta d : deltas) {
+            d.addStructure(c);   // invisible to prediction: readers go on
+        }
+        java.util.BitSet inputRows = new java.util.BitSet(), classRows = new java.util.BitSet();
+        for (ModelDelta d : deltas) {
+            for (dev.kindling.core.tensor.RowPatch p : d.patches()) {
+                java.util.BitSet into = p.table().equals(ModelDelta.INPUT_TABLE) ? inputRows
+                        : p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT) ? classRows : null;
+                if (into != null) {
+                    Arrays.stream(p.rows()).forEach(into::set);
+                }
+            }
+        }
+        lock.writeLock().lock();
+        try {
+            for (ModelDelta d : deltas) {
+                d.writeRows(c);
+            }
+            s.state = learnedState();
+            RowCache cache = rowCache;
+            if (cache != null) {
+                cache.rowsUpdated(inputRows.stream().toArray());
+            }
+            for (ClassifierReplica replica : replicas.values()) {
+                replica.refresh(inputRows.stream().toArray(), classRows.stream().toArray());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        s.clearPending();
+        return new Promotion(Promotion.Outcome.PROMOTED, learned, learned, false, deltas.size());
+    }
+
+    private Promotion promoteByCopy(ServingCopy s, long learned) {
+        TextClassifier copy = s.copier.apply(classifier);
+        Map<Device, ClassifierReplica> nextReplicas = replicasOf(copy);
+        lock.writeLock().lock();
+        try {
+            s.classifier = copy;
+            s.state = learnedState();
+            replicas = Map.copyOf(nextReplicas);
+            RowCache cache = rowCache;
+            if (cache != null) {
+                cache.invalidateAll();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        s.clearPending();
+        return new Promotion(Promotion.Outcome.PROMOTED, learned, learned, true, 0);
+    }
+
+    /**
+     * Takes over {@code other}'s parameters and counters in one step readers are held off for (a rollback: {@code other} was
+     * built from a kept version and brought up to this model's log position, by replaying or skipping the records after
+     * the version). {@code other} must be at this model's log position, so that nothing acknowledged is lost or applied
+     * twice. The result is a new version (versions never go back); like a swap, older checkpoints are no fallback for it.
+     * With {@code other} serving a separate copy, that copy and its pending rounds are taken too. Returns the served version.
+     */
+    public long adopt(ServedModel other) {
+        mutation.lock();
+        try {
+            if (other.appliedSequence != appliedSequence) {
+                throw new IllegalStateException("model '" + name + "' is at log sequence " + appliedSequence + " but the state to adopt is at "
+                        + other.appliedSequence + "; a rollback must bring it to the same position");
+            }
+            ServingCopy s = other.lag;
+            if (lag != null && s == null) {
+                throw new IllegalStateException("model '" + name + "' serves a separate copy; the state to adopt must have one too");
+            }
+            Map<Device, ClassifierReplica> nextReplicas = replicasOf(s == null ? other.classifier : s.classifier);
+            lock.writeLock().lock();
+            try {
+                long servedVersion = version.incrementAndGet();
+                boolean pending = s != null && (s.fullCopyNeeded || !s.pending.isEmpty());
+                if (pending) {
+                    version.incrementAndGet();   // the learned copy is ahead of the served one: the gate judges the replayed rounds
+                }
+                classifier = other.classifier;
+                examplesApplied = other.examplesApplied;
+                jobProgress.clear();
+                jobProgress.putAll(other.jobProgress);
+                replicas = Map.copyOf(nextReplicas);
+                swappedAtVersion = servedVersion;
+                if (s != null) {
+                    s.state = pending ? new ModelState(servedVersion, s.state.appliedSequence(), s.state.examplesApplied(), s.state.jobProgress())
+                            : learnedState();
+                    lag = s;
+                }
+                RowCache cache = rowCache;
+                if (cache != null) {
+                    cache.invalidateAll();
+                }
+                return servedVersion;
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** A writer of a classifier to wherever the caller keeps it. */
+    @FunctionalInterface
+    public interface ClassifierWriter {
+        void write(TextClassifier classifier) throws IOException;
+    }
+
+    /**
+     * Writes the served copy through {@code writer} and returns the counters that describe it, both of one instant (updates
+     * and promotions wait; classification goes on): a kept version.
+     */
+    public ModelState writeServed(ClassifierWriter writer) throws IOException {
+        mutation.lock();
+        try {
+            ServingCopy s = lag;
+            writer.write(s == null ? classifier : s.classifier);
+            return s == null ? learnedState() : s.state;
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** The version a swap or rollback published last (0: none since start): older checkpoints and versions hold another model. */
+    public long swappedAtVersion() {
+        return swappedAtVersion;
     }
 
     /** Writes a checkpoint of the current state; updates wait meanwhile, classification goes on. */

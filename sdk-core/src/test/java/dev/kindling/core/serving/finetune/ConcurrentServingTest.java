@@ -49,7 +49,7 @@ class ConcurrentServingTest {
         java.util.concurrent.atomic.AtomicReference<MapRowCache> cache = new java.util.concurrent.atomic.AtomicReference<>();
         ModelRegistry registry = new ModelRegistry(CrashingFineTuner.models(model), data, List.of(),
                 served -> {
-                    cache.set(new MapRowCache(() -> served.classifier().inputTable()));
+                    cache.set(new MapRowCache(() -> served.servingClassifier().inputTable()));
                     return cache.get();
                 });
         FineTuningSettings ft = CrashingFineTuner.fineTuning(data).toBuilder().queueCapacity(64).build();
