@@ -1,6 +1,5 @@
 package dev.kindling.core.serving.guard;
 
-import dev.kindling.core.hsm.BinaryTreeSoftmax;
 import dev.kindling.core.hsm.HierarchicalSoftmax;
 import dev.kindling.core.tensor.Tensor;
 import dev.kindling.core.text.Dictionary;
@@ -44,22 +43,12 @@ public final class ParameterDigest {
         for (int i = 0; i < d.wordCount(); i++) {
             text(md, d.word(i) + (d.isActive(i) ? "+" : "-"));
         }
-        table(md, "input", model.inputTable());
-        switch (model.output()) {
-            case HierarchicalSoftmax hsm -> {
-                ints(md, hsm.mapping().clusterOfArray());
-                ints(md, hsm.mapping().indexInClusterArray());
-                table(md, "clusterWeight", hsm.clusterWeight().value());
-                table(md, "clusterBias", hsm.clusterBias().value());
-                table(md, "classWeight", hsm.classWeight().value());
-                table(md, "classBias", hsm.classBias().value());
-            }
-            case BinaryTreeSoftmax tree -> {
-                table(md, "nodeWeight", tree.nodeWeight().value());
-                table(md, "nodeBias", tree.nodeBias());
-            }
-            default -> throw new IllegalArgumentException("no digest for output layer " + model.output());
+        if (model.output() instanceof HierarchicalSoftmax hsm) {
+            ints(md, hsm.mapping().clusterOfArray());
+            ints(md, hsm.mapping().indexInClusterArray());
         }
+        // Every table the model file holds, whatever the output layer (HSM, tree, full softmax, ns/ova).
+        model.tables().forEach((name, t) -> table(md, name, t));
         return HexFormat.of().formatHex(md.digest());
     }
 
