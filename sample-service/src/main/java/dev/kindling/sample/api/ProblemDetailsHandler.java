@@ -19,8 +19,8 @@ import java.time.Duration;
 
 /**
  * The sample's own errors as RFC 9457 problem details: 401 without the API key, 409 for cancelling a job that already
- * ended, 400 for bodies that cannot be read (413 when the JSON reader hit the size limit), 503 while fine-tuning shuts
- * down. The engine's errors (400, 404, 409, 413, 429, 503) are the starter's {@code KindlingProblemDetailsAdvice}.
+ * ended, 400 for bodies that cannot be read (413 when the JSON reader hit the size limit; 400 for a JSON body that is not
+ * strict UTF-8), 503 while fine-tuning shuts down. The engine's errors (400, 404, 409, 413, 429, 503) are the starter's {@code KindlingProblemDetailsAdvice}.
  */
 @RestControllerAdvice
 public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
@@ -41,6 +41,12 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
     }
 
+    /** A JSON body that is not strict UTF-8, met while the body is read (directly, or inside the JSON reader's error). */
+    @ExceptionHandler(StrictUtf8.MalformedUtf8Exception.class)
+    ResponseEntity<ProblemDetail> malformedUtf8(StrictUtf8.MalformedUtf8Exception e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), null);
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -49,6 +55,9 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
             if (t instanceof PayloadTooLargeException p) {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                         .body(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", p.getMessage(), null).getBody());
+            }
+            if (t instanceof StrictUtf8.MalformedUtf8Exception m) {
+                return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Bad request", m.getMessage(), null).getBody());
             }
             t = t.getCause();
         }

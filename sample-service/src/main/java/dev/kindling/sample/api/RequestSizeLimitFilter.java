@@ -52,21 +52,32 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
             json.writeValue(response.getOutputStream(), p);
             return;
         }
-        chain.doFilter(new Limited(request, limit), response);
+        chain.doFilter(new Limited(request, limit, isUtf8Json(request)), response);
     }
 
-    /** Counts bytes as the body is read and fails past the limit. */
+    /** A JSON body in UTF-8 (JSON's own encoding, and the default when no charset is given) is checked as strict UTF-8. */
+    private static boolean isUtf8Json(HttpServletRequest request) {
+        String type = request.getContentType();
+        String charset = request.getCharacterEncoding();
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json")
+                && (charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8"));
+    }
+
+    /** Counts bytes as the body is read and fails past the limit; checks a UTF-8 JSON body as strict UTF-8. */
     private static final class Limited extends HttpServletRequestWrapper {
         private final long limit;
+        private final boolean utf8;
 
-        Limited(HttpServletRequest request, long limit) {
+        Limited(HttpServletRequest request, long limit, boolean utf8) {
             super(request);
             this.limit = limit;
+            this.utf8 = utf8;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             ServletInputStream in = super.getInputStream();
+            StrictUtf8 strict = utf8 ? new StrictUtf8() : null;
             return new ServletInputStream() {
                 private long count;
 
@@ -75,6 +86,11 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
                     int b = in.read();
                     if (b >= 0) {
                         check(1);
+                        if (strict != null) {
+                            strict.update(b);
+                        }
+                    } else if (strict != null) {
+                        strict.end();
                     }
                     return b;
                 }
@@ -84,6 +100,11 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
                     int n = in.read(buf, off, len);
                     if (n > 0) {
                         check(n);
+                        if (strict != null) {
+                            strict.update(buf, off, n);
+                        }
+                    } else if (n < 0 && strict != null) {
+                        strict.end();
                     }
                     return n;
                 }

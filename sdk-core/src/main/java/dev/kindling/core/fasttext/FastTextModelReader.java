@@ -54,7 +54,15 @@ public final class FastTextModelReader {
 
     /** Reads a supervised fastText model as a classifier, its input table placed as asked. */
     public static TextClassifier read(Path file, TablePlacement inputPlacement) throws IOException {
-        return toClassifier(readContents(file, inputPlacement), file);
+        Contents contents = readContents(file, inputPlacement);
+        try {
+            return toClassifier(contents, file);
+        } catch (IllegalArgumentException e) {
+            // Blocks that read fine but do not make a model together (settings out of range, shapes that disagree).
+            FastTextFormatException bad = new FastTextFormatException(file + " is not a usable fastText model: " + e.getMessage());
+            bad.initCause(e);
+            throw bad;
+        }
     }
 
     /** Reads every block of a fastText model file. */

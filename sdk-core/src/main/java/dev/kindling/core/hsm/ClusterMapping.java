@@ -34,8 +34,24 @@ public final class ClusterMapping {
             if (clusterOf[k] < 0) {
                 throw new IllegalArgumentException("class " + k + " has negative cluster " + clusterOf[k]);
             }
-            clusters = Math.max(clusters, clusterOf[k] + 1);
+            clusters = Math.max(clusters, clusterOf[k]);
         }
+        if (clusters >= n) {
+            // Every cluster holds a class, so n classes fill at most n clusters: a larger id (from a damaged file) means a
+            // gap below it, named here without allocating by the id.
+            boolean[] used = new boolean[n];
+            for (int c : clusterOf) {
+                if (c < n) {
+                    used[c] = true;
+                }
+            }
+            int gap = 0;
+            while (used[gap]) {
+                gap++;
+            }
+            throw new IllegalArgumentException("cluster ids must be 0.." + clusters + " without gaps, but cluster " + gap + " has no class");
+        }
+        clusters++;
         int[] size = new int[clusters];
         for (int k = 0; k < n; k++) {
             size[clusterOf[k]]++;

@@ -35,6 +35,18 @@ import java.util.stream.Stream;
  * </ul>
  * A checkpoint that contains everything up to sequence S lets {@link #truncateThrough(long)} drop whole segments.
  *
+ * <p>When storage fails (a full disk, a read-only file system, a device error):
+ * <ul>
+ *   <li>a failed <b>write</b> (ENOSPC, EDQUOT, EROFS) fails that append; the partial record is cut off again, so
+ *   the log stays usable and the next append succeeds once space is back (if even the cut fails, the next append
+ *   retries it before writing). A failed segment roll likewise leaves the log as it was.</li>
+ *   <li>a failed <b>fsync</b> fails every append not yet durable, and the log refuses appends from then on
+ *   until it is reopened: after a failed fsync the kernel may have dropped the unwritten pages and report later
+ *   fsyncs as successful, so nothing written after it could be promised durable (a crash would leave a hole
+ *   before acknowledged records). Reopening (a restart) recovers from what is on disk; every record
+ *   acknowledged before the failure was forced before it and is there.</li>
+ * </ul>
+ *
  * <p>Record layout: see {@link WalRecordFormat}.
  */
 public final class WriteAheadLog implements Closeable {
@@ -61,11 +73,21 @@ public final class WriteAheadLog implements Closeable {
     private boolean syncing;
     private IOException syncFailure;
     private volatile boolean closed;
+    /** A failed write whose partial record could not be cut off yet: the next append cuts it first. */
     private volatile IOException writeFailure;
 
-    private WriteAheadLog(Path dir, long segmentBytes) {
+    /** Opens the segment appended to: {@code FileChannel::open}, or in tests a channel that fails on demand. */
+    @FunctionalInterface
+    interface SegmentOpener {
+        FileChannel open(Path segment, java.nio.file.OpenOption... options) throws IOException;
+    }
+
+    private final SegmentOpener opener;
+
+    private WriteAheadLog(Path dir, long segmentBytes, SegmentOpener opener) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.opener = opener;
     }
 
     /** Opens (or creates) the log in {@code dir}, cutting off a torn tail; segments roll over near {@code segmentBytes}. */
@@ -78,11 +100,15 @@ public final class WriteAheadLog implements Closeable {
      * cuts the log there instead of failing, as the operator approved.
      */
     public static WriteAheadLog open(Path dir, long segmentBytes, ApprovedTruncation approved) throws IOException {
+        return open(dir, segmentBytes, approved, FileChannel::open);
+    }
+
+    static WriteAheadLog open(Path dir, long segmentBytes, ApprovedTruncation approved, SegmentOpener opener) throws IOException {
         if (segmentBytes < 4096) {
             throw new IllegalArgumentException("WAL segment size must be at least 4096 bytes, got " + segmentBytes);
         }
         Files.createDirectories(dir);
-        WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes);
+        WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes, opener);
         wal.recover(approved);
         return wal;
     }
@@ -131,7 +157,7 @@ public final class WriteAheadLog implements Closeable {
         durableSeq = seq;
         List<Path> kept = segments();
         if (!kept.isEmpty()) {
-            current = FileChannel.open(kept.get(kept.size() - 1), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            current = opener.open(kept.get(kept.size() - 1), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             currentSize = current.size();
         }
     }
@@ -251,7 +277,7 @@ public final class WriteAheadLog implements Closeable {
                 return;
             }
             if (current != null) {
-                current.force(false);
+                force(current);
                 current.close();
                 current = null;
             }
@@ -324,7 +350,8 @@ public final class WriteAheadLog implements Closeable {
                 }
             } catch (IOException e) {
                 // Cut the partial record off so the next append does not follow it; otherwise recovery would
-                // take it for a torn tail and drop every acknowledged record written after it.
+                // take it for a torn tail and drop every acknowledged record written after it. Should the cut
+                // fail too, the next append retries it before writing (ensureOpen).
                 try {
                     current.truncate(currentSize);
                 } catch (IOException t) {
@@ -353,7 +380,8 @@ public final class WriteAheadLog implements Closeable {
         try {
             while (durableSeq < seq) {
                 if (syncFailure != null) {
-                    throw new IOException("write-ahead log fsync failed", syncFailure);
+                    throw new IOException("write-ahead log in " + dir + ": fsync failed (" + syncFailure.getMessage() + "); records after"
+                            + " sequence " + durableSeq + " are not durable", syncFailure);
                 }
                 if (syncing) {
                     synced.awaitUninterruptibly();
@@ -372,7 +400,9 @@ public final class WriteAheadLog implements Closeable {
                     writeLock.unlock();
                 }
                 try {
-                    ch.force(false);
+                    if (ch != null) {   // null: a roll forced and closed the segment, records up to target included
+                        ch.force(false);
+                    }
                 } catch (java.nio.channels.ClosedChannelException e) {
                     // A roll or close forced this channel, records up to target included, before closing it.
                 } catch (IOException e) {
@@ -381,7 +411,9 @@ public final class WriteAheadLog implements Closeable {
                 syncLock.lock();
                 syncing = false;
                 if (failure != null) {
-                    syncFailure = failure;
+                    if (syncFailure == null) {
+                        syncFailure = failure;
+                    }
                 } else {
                     durableSeq = Math.max(durableSeq, target);
                 }
@@ -394,12 +426,14 @@ public final class WriteAheadLog implements Closeable {
 
     private void roll() throws IOException {
         if (current != null) {
-            current.force(false);
+            force(current);
             durableSeqAtLeast(lastSeq);
-            current.close();
+            FileChannel old = current;
+            current = null;   // closed: should the new segment not be created, the next append tries again
+            old.close();
         }
         Path next = dir.resolve(String.format("wal-%020d.log", lastSeq + 1));
-        current = FileChannel.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        current = opener.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         currentSize = 0;
         forceDirectory();
     }
@@ -466,12 +500,55 @@ public final class WriteAheadLog implements Closeable {
         AtomicFiles.forceDirectory(dir);
     }
 
+    /** Called with the write lock held. */
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new IllegalStateException("write-ahead log in " + dir + " is closed");
         }
+        IOException failedSync = syncFailure();
+        if (failedSync != null) {
+            throw new IOException("write-ahead log in " + dir + " refuses appends since an fsync failed (" + failedSync.getMessage()
+                    + "): records written since the last good fsync may be lost; reopen the log (restart) to recover from what"
+                    + " is on disk", failedSync);
+        }
         if (writeFailure != null) {
-            throw new IOException("write-ahead log in " + dir + " failed and could not remove a partial record", writeFailure);
+            try {
+                current.truncate(currentSize);
+            } catch (IOException e) {
+                e.addSuppressed(writeFailure);
+                throw new IOException("write-ahead log in " + dir + " still cannot remove the partial record a failed write left"
+                        + " at byte " + currentSize + " of its segment: " + e.getMessage(), e);
+            }
+            writeFailure = null;
+        }
+    }
+
+    private IOException syncFailure() {
+        syncLock.lock();
+        try {
+            return syncFailure;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Forces {@code ch}; a failure is remembered (see the class comment: the log refuses appends after it). */
+    private void force(FileChannel ch) throws IOException {
+        try {
+            ch.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            syncLock.lock();
+            try {
+                if (syncFailure == null) {
+                    syncFailure = e;
+                }
+                synced.signalAll();
+            } finally {
+                syncLock.unlock();
+            }
+            throw e;
         }
     }
 

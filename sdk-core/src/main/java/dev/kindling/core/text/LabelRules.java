@@ -14,6 +14,12 @@ public final class LabelRules {
     /** Longest label name, in UTF-16 characters. */
     public static final int MAX_CHARS = 200;
 
+    /**
+     * Most labels one example (a feedback request, a line of training data) may carry. A bound on what one request
+     * can make the model add, and within what the log's record format can count (an unsigned short).
+     */
+    public static final int MAX_LABELS_PER_EXAMPLE = 1000;
+
     /** What a label must look like, for messages. */
     public static final String EXPECTED = "expected 1-" + MAX_CHARS
             + " characters without whitespace, control characters, invisible formatting characters or unpaired surrogates";

@@ -64,6 +64,9 @@ public final class LabelledLines {
         if (labels == tokens.size() - 1) {
             return "labels but no text";
         }
+        if (labels > LabelRules.MAX_LABELS_PER_EXAMPLE) {
+            return labels + " labels; the limit is " + LabelRules.MAX_LABELS_PER_EXAMPLE + " per line";
+        }
         // The rules the model applies when it adds a label or a word, so training never meets one it refuses.
         boolean visible = false;
         for (String t : tokens.subList(0, tokens.size() - 1)) {

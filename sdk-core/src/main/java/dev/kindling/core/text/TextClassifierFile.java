@@ -387,7 +387,12 @@ final class TextClassifierFile {
                 shape[i] = in.readInt();
             }
             boolean input = name.equals("input");
-            long bytes = Shapes.numel(shape) * Float.BYTES;
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Shapes.numel(shape), (long) Float.BYTES);
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                throw new IOException(file + " is corrupt: tensor '" + name + "' has an impossible shape " + Shapes.str(shape));
+            }
             long start = ch.position();
             if (bytes > layout.dataEnd() - start) {
                 throw new IOException(file + " is truncated: tensor '" + name + "' of shape " + Shapes.str(shape) + " needs " + bytes

@@ -8,8 +8,9 @@ package dev.kindling.core.text;
 public record TextFeatures(int wordNgrams, int minn, int maxn, int buckets, NgramHashing hashing) {
 
     public TextFeatures {
-        if (wordNgrams < 1) {
-            throw new IllegalArgumentException("wordNgrams must be >= 1, got " + wordNgrams);
+        // Every token costs up to wordNgrams rows per prediction: a larger value in a model file is damage.
+        if (wordNgrams < 1 || wordNgrams > TrainingArgs.MAX_WORD_NGRAMS) {
+            throw new IllegalArgumentException("wordNgrams must be 1.." + TrainingArgs.MAX_WORD_NGRAMS + ", got " + wordNgrams);
         }
         if (maxn < 0 || minn < 0 || (maxn > 0 && minn > maxn)) {
             throw new IllegalArgumentException("character n-grams need 0 <= minn <= maxn (or maxn 0 for none), got minn=" + minn

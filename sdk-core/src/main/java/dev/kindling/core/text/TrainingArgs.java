@@ -64,11 +64,17 @@ public record TrainingArgs(float lr, int dim, int epoch, int wordNgrams, int min
         }
     }
 
+    /**
+     * Longest word n-gram: every token of a text costs up to this many input rows, so a larger value (fastText uses
+     * 1 to 5) only makes each prediction slower; a model file claiming more is damaged.
+     */
+    public static final int MAX_WORD_NGRAMS = 32;
+
     public TrainingArgs {
         require(Float.isFinite(lr) && lr > 0, "-lr must be a positive number, got " + lr);
         require(dim > 0, "-dim must be positive, got " + dim);
         require(epoch > 0, "-epoch must be positive, got " + epoch);
-        require(wordNgrams >= 1, "-wordNgrams must be >= 1, got " + wordNgrams);
+        require(wordNgrams >= 1 && wordNgrams <= MAX_WORD_NGRAMS, "-wordNgrams must be 1.." + MAX_WORD_NGRAMS + ", got " + wordNgrams);
         require(minCount >= 1, "-minCount must be >= 1, got " + minCount);
         require(minCountLabel >= 0, "-minCountLabel must be >= 0, got " + minCountLabel);
         require(bucket >= 0, "-bucket must be >= 0, got " + bucket);

@@ -57,6 +57,16 @@ public final class ServingEngineLifecycle implements SmartLifecycle, DisposableB
         return running;
     }
 
+    /**
+     * Not paused with a cached test context (Spring 7 stops the pauseable beans of an idle context and starts them again
+     * when a test reuses it): closing releases the engine's logs, lock and threads, and {@link #start} cannot bring them
+     * back, so a resumed context answered every feedback with "fine-tuning is shut down".
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public int getPhase() {
         return PHASE;

@@ -3,6 +3,7 @@ package dev.kindling.spring.web;
 import dev.kindling.core.serving.finetune.FineTuningBusyException;
 import dev.kindling.core.serving.finetune.FineTuningDisabledException;
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
+import dev.kindling.core.serving.finetune.StorageUnavailableException;
 import dev.kindling.core.serving.finetune.UnknownJobException;
 import dev.kindling.core.serving.guard.GuardrailOffException;
 import dev.kindling.core.serving.guard.LabelRefusedException;
@@ -34,7 +35,8 @@ import java.time.Duration;
  * that cannot be done, or a guardrail the model turns off, 413 beyond the request limits, 422 a label the model's label
  * policy refuses (429 with {@code Retry-After} when it is a rate: new labels per hour, examples per label per minute; the
  * {@code rule} property names the rule), 429 with {@code Retry-After} when devices or the fine-tuning queue are full, 503
- * when no device can serve. Only the engine's own exception types are handled (an application's IllegalArgumentException
+ * when no device can serve, 507 (a full disk) or 503 (a read-only or failed one) with {@code Retry-After} when feedback
+ * or a job cannot be stored durably (nothing was acknowledged; a retry succeeds once storage is back). Only the engine's own exception types are handled (an application's IllegalArgumentException
  * stays its own). Ordered last, so an application's advice for the same exceptions wins;
  * {@code kindling.problem-details.enabled=false} removes it.
  */
@@ -116,6 +118,15 @@ public class KindlingProblemDetailsAdvice {
     ResponseEntity<ProblemDetail> logUnavailable(UpdateLogUnavailableException e) {
         log.warn("feedback refused: {}", e.getMessage());
         return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.UPDATE_LOG_UNAVAILABLE, "Update log unavailable", e, e.retryAfter());
+    }
+
+    /** A local disk refused what must be durable before it is acknowledged: nothing was; a retry works once space is back. */
+    @ExceptionHandler(StorageUnavailableException.class)
+    ResponseEntity<ProblemDetail> storage(StorageUnavailableException e) {
+        log.error("could not store durably: {}", e.getMessage());
+        return e.outOfSpace()
+                ? problem(HttpStatus.INSUFFICIENT_STORAGE, ProblemTypes.INSUFFICIENT_STORAGE, "Insufficient storage", e, Duration.ofSeconds(30))
+                : problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.STORAGE_UNAVAILABLE, "Storage unavailable", e, Duration.ofSeconds(30));
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String title, Exception e, Duration retryAfter) {

@@ -22,6 +22,8 @@ public final class ProblemTypes {
     public static final URI UNKNOWN_VERSION = of("unknown-version");
     public static final URI ROLLBACK_REFUSED = of("rollback-refused");
     public static final URI GUARDRAIL_OFF = of("guardrail-off");
+    public static final URI INSUFFICIENT_STORAGE = of("insufficient-storage");
+    public static final URI STORAGE_UNAVAILABLE = of("storage-unavailable");
 
     private ProblemTypes() {
     }

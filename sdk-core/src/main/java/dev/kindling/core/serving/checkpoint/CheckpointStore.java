@@ -226,23 +226,43 @@ public final class CheckpointStore {
         if (previous != null && previous.version() < swappedAtVersion) {
             previous = null;   // from before the swap: another model
         }
-        if (previous == null && baseReplaced) {
-            previous = new Snapshot(dir.resolve(String.format("model-%020d-%d.bin", walSequence, System.nanoTime())), walSequence,
-                    examplesApplied, version, jobProgress);
-            writer.write(previous.modelFile());
+        Snapshot copy = null;
+        try {
+            if (previous == null && baseReplaced) {
+                copy = new Snapshot(dir.resolve(String.format("model-%020d-%d.bin", walSequence, System.nanoTime())), walSequence,
+                        examplesApplied, version, jobProgress);
+                writer.write(copy.modelFile());
+                previous = copy;
+            }
+            StringBuilder content = new StringBuilder(entries("", newest, jobs));
+            if (previous != null) {
+                content.append(entries(PREVIOUS, previous, formatJobs(previous.jobProgress())));
+            }
+            content.append(BASE_REPLACED).append('=').append(baseReplaced).append('\n');
+            if (configured != null) {
+                content.append(CONFIGURED_SHA256).append('=').append(configured).append('\n');
+            }
+            AtomicFiles.write(dir.resolve(CURRENT), content.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // Not in force (CURRENT still names the old set): the files written for it would only take the space a
+            // full disk lacks, and nothing would ever delete them.
+            deleteQuietly(newest.modelFile(), e);
+            if (copy != null) {
+                deleteQuietly(copy.modelFile(), e);
+            }
+            throw e;
         }
-        StringBuilder content = new StringBuilder(entries("", newest, jobs));
-        if (previous != null) {
-            content.append(entries(PREVIOUS, previous, formatJobs(previous.jobProgress())));
-        }
-        content.append(BASE_REPLACED).append('=').append(baseReplaced).append('\n');
-        if (configured != null) {
-            content.append(CONFIGURED_SHA256).append('=').append(configured).append('\n');
-        }
-        AtomicFiles.write(dir.resolve(CURRENT), content.toString().getBytes(StandardCharsets.UTF_8));
         removeUnkept(newest, previous);
         replacementPending = false;
         return newest;
+    }
+
+    private static void deleteQuietly(Path file, Exception failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static String entries(String prefix, Snapshot s, String jobs) {

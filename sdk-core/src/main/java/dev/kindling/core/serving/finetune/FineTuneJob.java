@@ -3,7 +3,6 @@ package dev.kindling.core.serving.finetune;
 import dev.kindling.core.text.BadLine;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -172,7 +171,7 @@ public final class FineTuneJob {
         try {
             store.save(next);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not record the state of fine-tuning job " + next.id() + " durably: " + e.getMessage(), e);
+            throw new StorageUnavailableException("could not record the state of fine-tuning job " + next.id() + " durably", e);
         }
         record = next;
     }

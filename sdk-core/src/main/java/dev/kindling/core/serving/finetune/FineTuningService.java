@@ -20,7 +20,6 @@ import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.RequestLimits;
 import dev.kindling.core.text.BadLine;
 import dev.kindling.core.text.LabelledLines;
-import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.serving.model.ModelRegistry;
 import dev.kindling.core.serving.model.ServedModel;
 
@@ -289,7 +288,8 @@ public final class FineTuningService implements AutoCloseable {
      * Starts a job over fastText-format lines ({@code __label__x text}). The content is read and checked
      * first (at most {@code max-job-bytes}; bad lines are reported with their numbers and skipped);
      * nothing is trained when no line is usable. Returns once the job's examples and record are stored
-     * durably: from then on the job runs to its end even if the process dies (it resumes on restart).
+     * durably: from then on the job runs to its end even if the process dies (it resumes on restart). Fails with
+     * {@link StorageUnavailableException} when they cannot be stored (a full disk): nothing is left behind.
      */
     public FineTuneJob startJob(String model, InputStream content) throws IOException {
         return startJob(model, content, RequestOrigin.LOCAL);
@@ -309,17 +309,8 @@ public final class FineTuningService implements AutoCloseable {
         List<Long> lineNumbers = new ArrayList<>(parsed.lines().size());
         List<BadLine> bad = new ArrayList<>(parsed.badLines());
         for (LabelledLines.Line line : parsed.lines()) {
-            List<String> labels = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            for (String t : line.tokens()) {
-                if (t.startsWith(prefix)) {
-                    labels.add(t.substring(prefix.length()));
-                } else if (!t.equals(Tokenizer.EOS)) {
-                    text.append(text.isEmpty() ? "" : " ").append(t);
-                }
-            }
             try {
-                examples.add(new LabelledExample(text.toString(), labels));
+                examples.add(LabelledExample.fromTokens(line.tokens(), prefix));
                 lineNumbers.add(line.number());
             } catch (IllegalArgumentException e) {
                 bad.add(new BadLine(line.number(), e.getMessage()));
@@ -366,6 +357,10 @@ public final class FineTuningService implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (screening != null) {
                 screening.admission().release();
+            }
+            if (e instanceof IOException io) {
+                throw new StorageUnavailableException("model '" + tuner.model().name() + "': could not store the fine-tuning job (nothing"
+                        + " was accepted)", io);
             }
             throw e;
         }

@@ -130,6 +130,10 @@ record JobRecord(String id, String model, long totalExamples, List<BadLine> badL
                 throw new JobFormatException(source + " has format " + format + "; this release reads format " + FORMAT);
             }
             int shown = Integer.parseInt(required(p, "badLines", source));
+            // Each bad line shown takes two keys: a larger count is damage, not a size to allocate.
+            if (shown < 0 || shown > p.size() / 2) {
+                throw new JobFormatException(source + " is malformed: it claims " + shown + " bad lines but holds " + p.size() + " keys");
+            }
             List<BadLine> bad = new ArrayList<>(shown);
             for (int i = 0; i < shown; i++) {
                 bad.add(new BadLine(Long.parseLong(required(p, "badLine." + i + ".number", source)),

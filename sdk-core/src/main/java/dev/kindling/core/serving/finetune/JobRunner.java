@@ -28,6 +28,8 @@ final class JobRunner {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("kindling-finetune-jobs").factory());
     private volatile boolean stopping;
+    /** When a job waiting for storage last said so (one warning a minute). */
+    private volatile long lastStorageWarning = System.nanoTime() - 120_000_000_000L;
 
     JobRunner(FineTuningSettings settings) {
         this.settings = settings;
@@ -126,7 +128,14 @@ final class JobRunner {
                 tuner.awaitApplied(inFlight.peekFirst(), CHECK_EVERY);
                 continue;
             }
-            long seq = tuner.offerJobExample(examples.get((int) next), new JobPosition(job.id(), next), CHECK_EVERY);
+            long seq;
+            try {
+                seq = tuner.offerJobExample(examples.get((int) next), new JobPosition(job.id(), next), CHECK_EVERY);
+            } catch (StorageUnavailableException e) {
+                // A full disk: nothing was logged; the job waits for space and goes on from the same example.
+                storageWait(job, e);
+                continue;
+            }
             if (seq < 0) {
                 continue;   // queue full: nothing was logged, offer the same example again
             }
@@ -135,6 +144,16 @@ final class JobRunner {
             job.submittedUpTo(next);
         }
         return next;
+    }
+
+    private void storageWait(FineTuneJob job, StorageUnavailableException e) throws InterruptedException {
+        long now = System.nanoTime();
+        if (now - lastStorageWarning > 60_000_000_000L) {
+            lastStorageWarning = now;
+            log.log(System.Logger.Level.WARNING, "model " + job.model() + ": fine-tuning job " + job.id() + " waits for storage: "
+                    + e.getMessage());
+        }
+        Thread.sleep(CHECK_EVERY.toMillis());
     }
 
     /** Waits until the model holds the job's first {@code count} examples; false on shutdown or a fine-tuning failure. */

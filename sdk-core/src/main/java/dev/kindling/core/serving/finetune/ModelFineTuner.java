@@ -255,7 +255,9 @@ public final class ModelFineTuner implements AutoCloseable {
 
     /**
      * Accepts an example: returns its log sequence once it is durably logged. Fails fast with
-     * {@link FineTuningBusyException} when the queue is full (nothing is written then).
+     * {@link FineTuningBusyException} when the queue is full (nothing is written then), and with
+     * {@link StorageUnavailableException} when the log cannot store it (a full disk: nothing is acknowledged or
+     * queued, and later examples are accepted once space is back).
      */
     public long submit(LabelledExample example) {
         checkHealthy();
@@ -324,7 +326,10 @@ public final class ModelFineTuner implements AutoCloseable {
             if (!queued.get()) {
                 capacity.release();
             }
-            throw e instanceof IOException io ? new UncheckedIOException("could not log the example durably", io) : (RuntimeException) e;
+            throw e instanceof IOException io
+                    ? new StorageUnavailableException("model '" + model.name() + "': could not log the example durably, nothing was"
+                    + " acknowledged", io)
+                    : (RuntimeException) e;
         }
     }
 

@@ -52,6 +52,9 @@ public final class ExampleCodec {
                 out.writeLong(position.index());
             }
             writeString(out, e.text());
+            if (e.labels().size() > 0xffff) {
+                throw new IllegalArgumentException(e.labels().size() + " labels do not fit an example record (at most 65535)");
+            }
             out.writeShort(e.labels().size());
             for (String l : e.labels()) {
                 writeString(out, l);
