@@ -70,7 +70,7 @@ class ApiInputHardeningTest extends SampleServiceTestBase {
         assertThat(postJson("/v1/models/wordnet/feedback", "{\"text\": \"a small dog\", \"label\": \"hardening.ok\"}", "X-API-Key", KEY)
                 .statusCode()).isEqualTo(202);
         JsonNode health = json.readTree(get("/actuator/health").body());
-        assertThat(health.get("status").asString()).isEqualTo("UP");
+        assertThat(health.get("status").asString()).as(health.toString()).isEqualTo("UP");
         assertThat(health.get("components").get("kindlingLearning").get("details").get("models").get("wordnet").get("quarantinedRecords").asLong())
                 .isZero();
         JsonNode setAside = json.readTree(get("/actuator/metrics/kindling.fine-tuning.quarantined?tag=model:wordnet").body());

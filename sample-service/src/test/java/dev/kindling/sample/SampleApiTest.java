@@ -124,7 +124,7 @@ class SampleApiTest extends SampleServiceTestBase {
         int sent = 0;
         String top = "";
         while (!top.equals("gizmo.test")) {
-            assertThat(sent).as("the new label should be learned from at most 200 feedback examples").isLessThan(200);
+            assertThat(sent).as("the new label should be learned from at most 200 feedback examples; health: %s", get("/actuator/health").body()).isLessThan(200);
             for (int i = 0; i < 20; i++, sent++) {
                 HttpResponse<String> r = postJson("/v1/models/wordnet/feedback",
                         "{\"text\": \"zyxwv gadget frobnicator\", \"label\": \"gizmo.test\"}", "X-API-Key", KEY);
