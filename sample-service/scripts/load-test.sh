@@ -5,7 +5,8 @@
 #   3. training  POST classify while a fine-tuning job of JOB_EXAMPLES WordNet examples trains
 # Usage: sample-service/scripts/load-test.sh [duration=30s] [connections=16]
 # Needs wrk (apt-get install wrk) and a built jar (./mvnw -q -pl sample-service -am package -DskipTests).
-# KINDLING_HOME (default: kindling-data) holds the default model; the first start trains it (~1 min).
+# KINDLING_HOME (default: kindling-data) holds the default model; the first start trains it (~1 min). Each run learns into a
+# fresh data directory of its own (a log left by an earlier run would be replayed while this one measures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-30s}
@@ -21,7 +22,8 @@ WORK=$(mktemp -d)
 trap 'kill $SERVICE 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 "$JAVA" --add-modules jdk.incubator.vector ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$JAR" \
-  --server.port="$PORT" --sample.api-key="$KEY" --logging.level.root=WARN > "$WORK/service.log" 2>&1 &
+  --server.port="$PORT" --sample.api-key="$KEY" --logging.level.root=WARN --kindling.fine-tuning.directory="$WORK/data" \
+  > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 echo "waiting for the service (pid $SERVICE; log $WORK/service.log)..."
 for _ in $(seq 1 600); do
@@ -43,7 +45,8 @@ run idle classify.lua | tee -a "$WORK/results.txt"
 # A real fine-tuning job: WordNet's hypernym corpus, written by the SDK's corpus tool from the service's own jar.
 "$JAVA" -cp "$JAR" -Dloader.main=dev.kindling.core.data.wordnet.HypernymCorpus \
   org.springframework.boot.loader.launch.PropertiesLauncher "$WORK/corpus" 0.1 7 >/dev/null
-for _ in 1 2 3 4; do cat "$WORK/corpus/train.txt"; done | head -n "$JOB_EXAMPLES" > "$WORK/job.txt"
+# awk reads to the end (head would stop early and, under pipefail, end the script by its writer's SIGPIPE).
+for _ in 1 2 3 4; do cat "$WORK/corpus/train.txt"; done | awk -v n="$JOB_EXAMPLES" 'NR <= n' > "$WORK/job.txt"
 JOB=$(curl -fs -H "X-API-Key: $KEY" -F file=@"$WORK/job.txt" "localhost:$PORT/v1/models/wordnet/fine-tune-jobs" \
   | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 sleep 2   # the job is running at full rate before the load starts

@@ -18,13 +18,9 @@ import dev.kindling.core.text.LabelledLines;
 import dev.kindling.core.text.SupervisedTrainer;
 import dev.kindling.core.text.TablePlacement;
 import dev.kindling.core.text.TextClassifier;
-import dev.kindling.core.text.Tokenizer;
 import dev.kindling.core.text.TrainingArgs;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +42,6 @@ import java.util.Random;
  */
 public final class GuardrailsCost {
 
-    private static final String ROOT = "net/sf/extjwnl/data/wordnet/wn31/";
 
     private GuardrailsCost() {
     }
@@ -56,7 +51,7 @@ public final class GuardrailsCost {
         int dim = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int feedback = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
-        List<String[]> glosses = synsets();
+        List<String[]> glosses = WordNetSynsets.load();
         Path model = dir.resolve("wordnet.bin");
         long t0 = System.nanoTime();
         TextClassifier trained = train(glosses, dim, epochs);
@@ -143,45 +138,6 @@ public final class GuardrailsCost {
         }
     }
 
-    /** Noun and verb synsets: {hypernym label, words and gloss}. */
-    private static List<String[]> synsets() throws IOException {
-        List<String[]> out = new ArrayList<>();
-        for (String pos : new String[]{"noun", "verb"}) {
-            try (InputStream in = GuardrailsCost.class.getClassLoader().getResourceAsStream(ROOT + "data." + pos)) {
-                if (in == null) {
-                    throw new IOException("WordNet data file " + ROOT + "data." + pos + " not on the class path");
-                }
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                for (String line; (line = r.readLine()) != null; ) {
-                    int bar = line.indexOf(" | ");
-                    if (line.startsWith("  ") || bar < 0) {
-                        continue;
-                    }
-                    String[] f = line.substring(0, bar).split(" ");
-                    int words = Integer.parseInt(f[3], 16);
-                    StringBuilder text = new StringBuilder();
-                    for (int w = 0; w < words; w++) {
-                        text.append(f[4 + 2 * w].replace('_', ' ')).append(' ');
-                    }
-                    int at = 4 + 2 * words;
-                    int pointers = Integer.parseInt(f[at]);
-                    String hypernym = null;
-                    for (int p = 0; p < pointers && hypernym == null; p++) {
-                        String symbol = f[at + 1 + 4 * p];
-                        if (symbol.equals("@") || symbol.equals("@i")) {
-                            hypernym = pos.charAt(0) + f[at + 2 + 4 * p];
-                        }
-                    }
-                    text.append(line.substring(bar + 3));
-                    String clean = String.join(" ", Tokenizer.tokens(text.toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z ]", " ")));
-                    if (hypernym != null && !clean.isBlank()) {
-                        out.add(new String[]{hypernym, clean});
-                    }
-                }
-            }
-        }
-        return out;
-    }
 
     private static TextClassifier train(List<String[]> glosses, int dim, int epochs) throws IOException {
         StringBuilder sb = new StringBuilder();

@@ -26,8 +26,15 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
     /** A decision that leaves the example out (it still counts as seen). */
     private static final int NOWHERE = -1;
 
-    /** Where an offered example goes: a slot of the set (an index at or past its end appends), or nowhere. */
-    private record Decision(HeldOutExample example, int slot) {
+    /**
+     * Where an offered example goes: a slot of the set (an index at or past its end appends), or nowhere (then the example
+     * itself is not kept: most decisions of a long job are "nowhere", and they wait for the next kept version).
+     */
+    private record Decision(HeldOutExample example, long sequence, int slot) {
+
+        static Decision of(HeldOutExample example, int slot) {
+            return new Decision(slot == NOWHERE ? null : example, example.sequence(), slot);
+        }
     }
 
     private final Path file;
@@ -39,6 +46,11 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
     /** Decisions not committed yet, in the order the examples were trained; the first {@link #promotedDecisions} were served. */
     private final List<Decision> pending = new ArrayList<>();
     private int promotedDecisions;
+    /**
+     * How many pending decisions lie at or past the end of {@link #kept} (appends): kept as a count, since a long job can
+     * leave tens of thousands of decisions pending until the next kept version and counting them per offer was quadratic.
+     */
+    private long pendingAppends;
 
     private ReservoirHeldOutSet(Path file, int capacity, long seed) {
         this.file = file;
@@ -92,13 +104,24 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
     @Override
     public synchronized void offer(HeldOutExample example) {
         long n = seen + pending.size() + 1;
-        long appends = pending.stream().filter(d -> d.slot() >= kept.size()).count();
-        if (kept.size() + appends < capacity) {
-            pending.add(new Decision(example, (int) (kept.size() + appends)));
+        if (kept.size() + pendingAppends < capacity) {
+            decide(Decision.of(example, (int) (kept.size() + pendingAppends)));
             return;
         }
         long slot = random.nextLong(n);
-        pending.add(new Decision(example, slot < capacity ? (int) slot : NOWHERE));
+        decide(Decision.of(example, slot < capacity ? (int) slot : NOWHERE));
+    }
+
+    private void decide(Decision d) {
+        pending.add(d);
+        if (d.slot() >= kept.size()) {
+            pendingAppends++;
+        }
+    }
+
+    /** Recounts {@link #pendingAppends} after {@link #kept} or {@link #pending} changed other than by one offer. */
+    private void recountAppends() {
+        pendingAppends = pending.stream().filter(d -> d.slot() >= kept.size()).count();
     }
 
     @Override
@@ -125,6 +148,7 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
         pending.subList(0, promotedDecisions).clear();
         // Appends still waiting were numbered after the examples just added: they stay appends.
         promotedDecisions = 0;
+        recountAppends();
         generation++;
         store();
     }
@@ -132,18 +156,20 @@ public final class ReservoirHeldOutSet implements HeldOutSet {
     @Override
     public synchronized void discardUnpromoted() {
         pending.subList(promotedDecisions, pending.size()).clear();
+        recountAppends();
     }
 
     @Override
     public synchronized void dropAfter(long sequence) throws IOException {
         discardUnpromoted();
-        pending.removeIf(d -> d.example().sequence() > sequence);
+        pending.removeIf(d -> d.sequence() > sequence);
         promotedDecisions = pending.size();
         if (kept.removeIf(h -> h.sequence() > sequence)) {
             // Slots decided against the old layout may now lie past its end: they append instead.
             generation++;
             store();
         }
+        recountAppends();
     }
 
     @Override
