@@ -81,6 +81,9 @@ public final class ServedModel {
     /** Runs between a staged round's training and its publish (tests pause there to show classification goes on). */
     private volatile Runnable afterStaging = () -> {
     };
+    /** Runs inside a round's publish (tests pause there: with a serving copy, classification goes on even then). */
+    private volatile Runnable whilePublishing = () -> {
+    };
     /** The digest of the latest version asked for (computed lazily, once per version). */
     private volatile VersionDigest digest;
 
@@ -328,9 +331,16 @@ public final class ServedModel {
             afterStaging.run();
             UpdateResult result;
             ServingCopy s = lag;
-            lock.writeLock().lock();
+            // With a serving copy, classification never reads the learned copy, so its publish takes no readers' lock:
+            // readers meet the write lock only when a promotion writes into the copy they read (every validate-every
+            // examples), not every round. (lag is set under mutation, which this holds, and never unset.)
+            boolean readersWait = s == null;
+            if (readersWait) {
+                lock.writeLock().lock();
+            }
             try {
                 OnlineTrainer.Result r = staged != null ? staged.publish() : OnlineTrainer.train(c, tokens, labels, lr);
+                whilePublishing.run();
                 appliedSequence = Math.max(appliedSequence, lastSequence);
                 examplesApplied += examples.size();
                 jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
@@ -346,7 +356,9 @@ public final class ServedModel {
                 }
                 result = new UpdateResult(v, r.meanLoss(), examples.size(), r.labelsAdded());
             } finally {
-                lock.writeLock().unlock();
+                if (readersWait) {
+                    lock.writeLock().unlock();
+                }
             }
             Consumer<ModelDelta> listener = deltaListener;
             ModelDelta delta = staged != null && (listener != null || s != null) ? staged.delta() : null;
@@ -405,7 +417,10 @@ public final class ServedModel {
             if (s != null) {
                 s.add(delta);
             }
-            lock.writeLock().lock();
+            boolean readersWait = s == null;   // as in update: with a serving copy, readers do not read what is written here
+            if (readersWait) {
+                lock.writeLock().lock();
+            }
             try {
                 delta.writeRows(c);
                 appliedSequence = Math.max(appliedSequence, lastSequence);
@@ -427,7 +442,9 @@ public final class ServedModel {
                 }
                 return new UpdateResult(v, Double.NaN, examples, c.dictionary().labelCount() - labelsBefore);
             } finally {
-                lock.writeLock().unlock();
+                if (readersWait) {
+                    lock.writeLock().unlock();
+                }
             }
         } finally {
             mutation.unlock();
@@ -845,6 +862,10 @@ public final class ServedModel {
     }
 
     /** Test seam: {@code hook} runs after each staged round is trained, before it is published. */
+    void whilePublishing(Runnable hook) {
+        this.whilePublishing = hook;
+    }
+
     void afterStaging(Runnable hook) {
         this.afterStaging = hook;
     }

@@ -1,18 +1,26 @@
 package dev.kindling.core.serving.model;
 
 import dev.kindling.core.serving.TestModels;
+import dev.kindling.core.text.TextClassifier;
 import dev.kindling.core.text.TrainingArgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +72,66 @@ class ClassifyDuringTrainingTest {
         Classification after = m.classify("snow storm forecast", 3);
         assertEquals(before + 1, after.version());
         assertEquals(32, m.appliedSequence());
+    }
+
+    /**
+     * With a serving copy (the validation gate's), a round's publish on the learned copy takes no lock readers need: a
+     * round held inside its publish does not keep classifications from completing. Without one, the publish is the
+     * short section readers do wait for: the same hold keeps a classification waiting (which shows the hold is where
+     * the first half says it is).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withAServingCopyClassificationsDoNotWaitEvenForAPublish(@TempDir Path dir) throws Exception {
+        for (boolean servingCopy : new boolean[]{true, false}) {
+            ServedModel m = new ServedModel("topics", ModelSettings.builder("topics").build(), TestModels.train(TrainingArgs.Loss.HSM));
+            AtomicInteger copies = new AtomicInteger();
+            if (servingCopy) {
+                m.serveSeparately(c -> copy(c, dir.resolve("copy-" + copies.incrementAndGet() + ".bin")), null, null, true, 10_000_000);
+            }
+            CountDownLatch publishing = new CountDownLatch(1), release = new CountDownLatch(1);
+            m.whilePublishing(() -> {
+                publishing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long served = m.classify("snow storm forecast", 3).version();
+            java.util.concurrent.ExecutorService trainer = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                CompletableFuture<ServedModel.UpdateResult> update = CompletableFuture.supplyAsync(
+                        () -> m.update(List.of(LabelledExample.of("snow storm forecast frost", "weather")), 0.5f, 1), trainer);
+                assertTrue(publishing.await(30, TimeUnit.SECONDS), "the round reached its publish");
+                CompletableFuture<Classification> c = CompletableFuture.supplyAsync(() -> m.classify("snow storm forecast", 3), readers);
+                if (servingCopy) {
+                    assertEquals(served, c.get(10, TimeUnit.SECONDS).version(), "answered meanwhile, from the served version");
+                    assertFalse(update.isDone(), "the round is still held");
+                } else {
+                    assertThrows(TimeoutException.class, () -> c.get(300, TimeUnit.MILLISECONDS), "waits for the publish");
+                }
+                release.countDown();
+                update.get(30, TimeUnit.SECONDS);
+                long after = c.get(30, TimeUnit.SECONDS).version();
+                assertEquals(servingCopy ? served : served + 1, after, servingCopy ? "the copy serves the new round once promoted"
+                        : "answered after the publish, from its version");
+            } finally {
+                release.countDown();
+                readers.shutdown();
+                trainer.shutdown();
+            }
+        }
+    }
+
+    private static TextClassifier copy(TextClassifier c, Path file) {
+        try {
+            c.save(file);
+            return TextClassifier.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A second copy fed the first one's deltas serves the same answers at the same version, new label included. */
