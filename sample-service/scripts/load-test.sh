@@ -4,6 +4,9 @@
 #   2. idle      POST classify, no fine-tuning
 #   3. training  POST classify while a fine-tuning job of JOB_EXAMPLES WordNet examples trains
 # Usage: sample-service/scripts/load-test.sh [duration=30s] [connections=16]
+#   JAVA_OPTS: options for the service's JVM (default -XX:+UseZGC, as the quick start runs it; JAVA_OPTS= for G1);
+#   JFR=<file>: record a profile of the whole run; any further arguments go to the service (e.g.
+#   --kindling.fine-tuning.max-examples-per-second=4000).
 # Needs wrk (apt-get install wrk) and a built jar (./mvnw -q -pl sample-service -am package -DskipTests).
 # KINDLING_HOME (default: kindling-data) holds the default model; the first start trains it (~1 min). Each run learns into a
 # fresh data directory of its own (a log left by an earlier run would be replayed while this one measures).
@@ -11,8 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-30s}
 CONNECTIONS=${2:-16}
+SERVICE_ARGS=("${@:3}")
 PORT=${PORT:-18080}
-JOB_EXAMPLES=${JOB_EXAMPLES:-150000}   # enough to train through the whole measured run
+JOB_EXAMPLES=${JOB_EXAMPLES:-300000}   # enough to train through the whole measured run (at up to ~9,000 examples/s)
 KEY=load-test-key
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=$(ls sample-service/target/kindling-sample-service-*.jar 2>/dev/null | grep -v original | head -n1 || true)
@@ -21,8 +25,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 WORK=$(mktemp -d)
 trap 'kill $SERVICE 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$JAVA" --add-modules jdk.incubator.vector ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$JAR" \
-  --server.port="$PORT" --sample.api-key="$KEY" --logging.level.root=WARN --kindling.fine-tuning.directory="$WORK/data" \
+"$JAVA" --add-modules jdk.incubator.vector ${JAVA_OPTS--XX:+UseZGC} ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$JAR" \
+  --server.port="$PORT" --sample.api-key="$KEY" --logging.level.root=WARN --kindling.fine-tuning.directory="$WORK/data" "${SERVICE_ARGS[@]}" \
   > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 echo "waiting for the service (pid $SERVICE; log $WORK/service.log)..."

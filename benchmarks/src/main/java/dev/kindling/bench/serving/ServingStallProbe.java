@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Does anything the engine does besides training stall serving? Classifier threads call
  * {@link ServingEngine#classify} back to back and record every call's latency while, phase by phase, the engine does one
- * more thing: nothing; feedback training; training plus checkpoints back to back; training with a brand-new label in
- * every example (label growth: the output layer grows); training plus swaps of the whole model, back to back. Each phase
+ * more thing: nothing; feedback training; training plus a checkpoint every 500 ms; training with a brand-new label in
+ * every example (label growth: the output layer grows); training plus a swap (load a model file, swap it in) every 2 s,
+ * the feedback teaching the model's own labels otherwise. Each phase
  * prints one line (classifications, rate, p50, p99, p99.9, max, how many events happened) so the phases can be compared
  * with the idle one. The engine runs at its defaults (validation gate on: a serving copy apart from the learned one) unless
  * {@code minimal} is given (one copy: staged rows published under the write lock), with the label caps lifted so label
@@ -61,15 +62,25 @@ public final class ServingStallProbe {
                 .fineTuning(FineTuningSettings.builder().checkpointInterval(Duration.ofHours(1)).guardrails(guard).build()).start()) {
             System.out.printf(Locale.ROOT, "model %s: %d labels; %d classifier thread(s); guardrails %s; %d s a phase%n", modelFile,
                     engine.model(MODEL).labelCount(), threads, minimal ? "minimal" : "defaults", seconds);
-            TextClassifier spare = TextClassifier.load(modelFile);
-            phase(engine, "warm-up", seconds, threads, glosses, Feedback.KNOWN_LABELS, null);
-            phase(engine, "idle", seconds, threads, glosses, Feedback.NONE, null);
-            phase(engine, "training", seconds, threads, glosses, Feedback.KNOWN_LABELS, null);
+            // Feedback teaches the model's own labels (a gloss's hypernym mapped onto one of them), so only the
+            // label-growth phase grows the output layer.
+            TextClassifier served0 = engine.model(MODEL).classifier();
+            String[] known = new String[served0.dictionary().labelCount()];
+            for (int i = 0; i < known.length; i++) {
+                known[i] = served0.labelName(i);
+            }
+            phase(engine, "warm-up", seconds, threads, glosses, known, Feedback.KNOWN_LABELS, null, 0);
+            engine.awaitApplied(MODEL, Duration.ofMinutes(5));
+            phase(engine, "idle", seconds, threads, glosses, known, Feedback.NONE, null, 0);
+            phase(engine, "training", seconds, threads, glosses, known, Feedback.KNOWN_LABELS, null, 0);
             ModelFineTuner tuner = engine.fineTuning().tuner(MODEL);
-            phase(engine, "training+checkpoints", seconds, threads, glosses, Feedback.KNOWN_LABELS, tuner::checkpointIfChanged);
-            phase(engine, "training+label-growth", seconds, threads, glosses, Feedback.NEW_LABELS, null);
+            phase(engine, "training+checkpoints", seconds, threads, glosses, known, Feedback.KNOWN_LABELS, tuner::checkpointIfChanged, 500);
+            phase(engine, "training+label-growth", seconds, threads, glosses, known, Feedback.NEW_LABELS, null, 0);
+            engine.awaitApplied(MODEL, Duration.ofMinutes(5));
             ServedModel served = engine.model(MODEL);
-            phase(engine, "training+swaps", seconds, threads, glosses, Feedback.KNOWN_LABELS, () -> served.swap(spare));
+            // A swap as an operator does one: load a model file (outside any lock), then swap it in.
+            phase(engine, "training+swaps", seconds, threads, glosses, known, Feedback.KNOWN_LABELS,
+                    () -> served.swap(TextClassifier.load(modelFile)), 2000);
         } finally {
             try (var files = Files.walk(data)) {
                 files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
@@ -84,8 +95,9 @@ public final class ServingStallProbe {
         void run() throws Exception;
     }
 
-    private static void phase(ServingEngine engine, String name, int seconds, int threads, List<String[]> glosses,
-                              Feedback feedback, Event event) throws Exception {
+    /** One phase: classification measured while {@code feedback} flows and {@code event} runs every {@code periodMillis}. */
+    private static void phase(ServingEngine engine, String name, int seconds, int threads, List<String[]> glosses, String[] known,
+                              Feedback feedback, Event event, long periodMillis) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong examples = new AtomicLong(), events = new AtomicLong();
         List<Thread> background = new ArrayList<>();
@@ -94,7 +106,7 @@ public final class ServingStallProbe {
                 long i = 0;
                 while (!stop.get()) {
                     String[] g = glosses.get((int) ((i * 7919) % glosses.size()));
-                    String label = feedback == Feedback.NEW_LABELS ? "grown_" + name.length() + "_" + i : g[0];
+                    String label = feedback == Feedback.NEW_LABELS ? "grown_" + i : known[Math.floorMod(g[0].hashCode(), known.length)];
                     try {
                         engine.feedback(MODEL, LabelledExample.of(g[1], label));
                         examples.incrementAndGet();
@@ -108,11 +120,15 @@ public final class ServingStallProbe {
         if (event != null) {
             background.add(Thread.ofPlatform().name("event").start(() -> {
                 while (!stop.get()) {
+                    long next = System.nanoTime() + periodMillis * 1_000_000;
                     try {
                         event.run();
                         events.incrementAndGet();
                     } catch (Exception e) {
                         throw new IllegalStateException(name + ": " + e, e);
+                    }
+                    for (long wait = next - System.nanoTime(); wait > 0 && !stop.get(); wait = next - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 50_000_000));
                     }
                 }
             }));

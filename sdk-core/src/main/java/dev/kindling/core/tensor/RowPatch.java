@@ -44,7 +44,8 @@ public record RowPatch(String table, int[] rows, int dim, float[] values) {
         if (rows.length == 0) {
             return;
         }
-        Tensor v = Tensor.of(values, rows.length, dim).to(t.device());
+        // setRows only reads: the patch's own array serves as the source, no copy (promotions apply many patches).
+        Tensor v = Tensor.wrap(values, rows.length, dim).to(t.device());
         t.backend().embedding().setRows(t, IndexTensor.wrap(rows, rows.length), v);
     }
 

@@ -54,6 +54,13 @@ public class FineTuningProperties {
     @NotNull
     private Duration maxBatchDelay = Duration.ofMillis(50);
 
+    /**
+     * Per model, the most examples trained a second (0: no limit). A learning budget: on a machine with few cores,
+     * training at full speed takes CPU that classification needs; a budget keeps serving latency low while jobs run.
+     */
+    @Min(0)
+    private int maxExamplesPerSecond;
+
     /** Learning rate of online updates. */
     @DecimalMin(value = "0", inclusive = false)
     private float learningRate = 0.05f;
@@ -127,6 +134,14 @@ public class FineTuningProperties {
 
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
+    }
+
+    public int getMaxExamplesPerSecond() {
+        return maxExamplesPerSecond;
+    }
+
+    public void setMaxExamplesPerSecond(int maxExamplesPerSecond) {
+        this.maxExamplesPerSecond = maxExamplesPerSecond;
     }
 
     public Duration getMaxBatchDelay() {
@@ -217,7 +232,7 @@ public class FineTuningProperties {
         approveWalTruncation.keySet().forEach(m -> approved.put(m, approvedWalTruncation(m)));
         try {
             return FineTuningSettings.builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay)
-                    .learningRate(learningRate).checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes)
+                    .maxExamplesPerSecond(maxExamplesPerSecond).learningRate(learningRate).checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes)
                     .maxJobBytes(maxJobBytes).finishedJobsKept(finishedJobsKept).approvedTruncations(approved)
                     .shutdownTimeout(shutdownTimeout != null ? shutdownTimeout : springShutdownTimeout).build();
         } catch (IllegalArgumentException e) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param queueCapacity         accepted examples waiting to be trained, per model; beyond it feedback is refused
  * @param batchSize             examples trained together in one update
  * @param maxBatchDelay         longest wait for a micro-batch to fill before training what is there
+ * @param maxExamplesPerSecond  per model, the most examples trained a second (0: as fast as the CPU allows): a budget
+ *                              that leaves CPU to classification when both compete for few cores
  * @param learningRate          learning rate of online updates
  * @param checkpointInterval    how often a model with new updates is checkpointed
  * @param walSegmentBytes       write-ahead log segment size in bytes
@@ -26,7 +28,7 @@ import java.util.Map;
  * @param guardrails            every model's guardrails unless its {@link ModelTuning} says otherwise
  * @param models                per model, what differs from these settings ({@link #forModel})
  */
-public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxBatchDelay, float learningRate,
+public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxBatchDelay, int maxExamplesPerSecond, float learningRate,
                                  Duration checkpointInterval, long walSegmentBytes, long maxJobBytes, int finishedJobsKept,
                                  Duration shutdownTimeout, Map<String, ApprovedTruncation> approvedTruncations,
                                  GuardSettings guardrails, Map<String, ModelTuning> models) {
@@ -35,6 +37,9 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
         if (queueCapacity < 1 || batchSize < 1 || batchSize > queueCapacity) {
             throw new IllegalArgumentException("fine-tuning needs queue-capacity >= batch-size >= 1, got queue-capacity="
                     + queueCapacity + " batch-size=" + batchSize);
+        }
+        if (maxExamplesPerSecond < 0) {
+            throw new IllegalArgumentException("fine-tuning max-examples-per-second must be 0 (no limit) or positive, got " + maxExamplesPerSecond);
         }
         if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
             throw new IllegalArgumentException("fine-tuning learning-rate must be a positive number, got " + learningRate);
@@ -113,7 +118,8 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
     }
 
     public Builder toBuilder() {
-        return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay).learningRate(learningRate)
+        return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxBatchDelay(maxBatchDelay)
+                .maxExamplesPerSecond(maxExamplesPerSecond).learningRate(learningRate)
                 .checkpointInterval(checkpointInterval).walSegmentBytes(walSegmentBytes).maxJobBytes(maxJobBytes)
                 .finishedJobsKept(finishedJobsKept).shutdownTimeout(shutdownTimeout).approvedTruncations(approvedTruncations)
                 .guardrails(guardrails).models(models);
@@ -124,6 +130,7 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
         private int queueCapacity = 10_000;
         private int batchSize = 32;
         private Duration maxBatchDelay = Duration.ofMillis(50);
+        private int maxExamplesPerSecond;
         private float learningRate = 0.05f;
         private Duration checkpointInterval = Duration.ofMinutes(1);
         private long walSegmentBytes = 64L * 1024 * 1024;
@@ -169,6 +176,12 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
             return this;
         }
 
+        /** Per model, the most examples trained a second; 0 (the default): no limit. */
+        public Builder maxExamplesPerSecond(int v) {
+            this.maxExamplesPerSecond = v;
+            return this;
+        }
+
         public Builder learningRate(float v) {
             learningRate = v;
             return this;
@@ -205,7 +218,7 @@ public record FineTuningSettings(int queueCapacity, int batchSize, Duration maxB
         }
 
         public FineTuningSettings build() {
-            FineTuningSettings s = new FineTuningSettings(queueCapacity, batchSize, maxBatchDelay, learningRate, checkpointInterval,
+            FineTuningSettings s = new FineTuningSettings(queueCapacity, batchSize, maxBatchDelay, maxExamplesPerSecond, learningRate, checkpointInterval,
                     walSegmentBytes, maxJobBytes, finishedJobsKept, shutdownTimeout, approvedTruncations, guardrails, models);
             for (String model : s.models().keySet()) {
                 s.forModel(model);   // a model's values are checked with the rest: a bad one fails here, naming the model

@@ -347,6 +347,22 @@ public final class ModelFineTuner implements AutoCloseable {
         }
     }
 
+    /**
+     * With a learning budget (max-examples-per-second), a round of n examples takes at least n / budget seconds: the
+     * trainer sleeps out the rest, leaving the CPU to classification (on few cores the two compete for it). While it
+     * sleeps the queue fills, so the next rounds are full batches. Not when closing: what was accepted trains at once.
+     */
+    private void paceAfter(long roundStart, int examples) {
+        int budget = settings.maxExamplesPerSecond();
+        if (budget <= 0 || !running) {
+            return;
+        }
+        long due = roundStart + examples * 1_000_000_000L / budget;
+        for (long wait = due - System.nanoTime(); wait > 0 && running; wait = due - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, wait);
+        }
+    }
+
     private void trainLoop() {
         List<Pending> batch = new ArrayList<>(settings.batchSize());
         long delayNanos = settings.maxBatchDelay().toNanos();
@@ -369,6 +385,8 @@ public final class ModelFineTuner implements AutoCloseable {
                 // Never train what is not on disk: if forcing the log failed, its writers were told so. (A checkpoint
                 // holding a record the log then lost would also give its sequence number to the next record.)
                 wal.awaitDurable(batch.get(batch.size() - 1).sequence());
+                long roundStart = System.nanoTime();
+                int examples = batch.size();
                 ServedModel.UpdateResult r;
                 roundLock.lock();
                 try {
@@ -390,6 +408,7 @@ public final class ModelFineTuner implements AutoCloseable {
                 if (listener != null) {
                     listener.applied(model, r, queue.size());
                 }
+                paceAfter(roundStart, examples);
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
