@@ -62,11 +62,12 @@ public final class SyntheticModels {
         long[] wordCounts = new long[WORDS];
         boolean[] active = new boolean[WORDS];
         Tensor input = Tensor.zeros(WORDS, DIM);
+        int topicSize = ClusterBuilders.balanced(labels).clusterSize(0);   // once: building the mapping is O(labels)
         for (int w = 0; w < WORDS; w++) {
             words[w] = "w" + w;
             wordCounts[w] = 1;
             active[w] = true;
-            int k = labelOfWord(w, labels);
+            int k = labelOfWord(w, labels, topicSize);
             for (int j = 0; j < DIM; j++) {
                 input.setFlat((long) w * DIM + j, prototypes[k * DIM + j]);
             }
@@ -90,9 +91,9 @@ public final class SyntheticModels {
         return (labels + size - 1) / size;
     }
 
-    /** Word w's label: in topic w mod T, at index (w / T) within it (wrapped to the topic's size). */
-    static int labelOfWord(int w, int labels) {
-        int size = ClusterBuilders.balanced(labels).clusterSize(0), t = topics(labels);
+    /** Word w's label: in topic w mod T, at index (w / T) within it (wrapped to the topic's size of {@code size}). */
+    static int labelOfWord(int w, int labels, int size) {
+        int t = (labels + size - 1) / size;
         int topic = w % t;
         int inTopic = (w / t) % Math.min(size, labels - topic * size);
         return topic * size + inTopic;
