@@ -20,8 +20,9 @@ for labels in 20000 100000 1000000; do
   model="$MODELS/synthetic-$KIND-$labels.bin"
   [ -f "$model" ] || "$JAVA" --add-modules jdk.incubator.vector -Xmx6g -cp benchmarks/target/benchmarks.jar \
     dev.kindling.bench.serving.SyntheticModels "$MODELS" "$labels" "$KIND" >/dev/null 2>&1
-  # Topics of ceil(sqrt(N)) labels each (SyntheticModels.topics).
-  size=$(awk -v n="$labels" 'BEGIN {s = int(sqrt(n)); if (s * s < n) s++; print s}')
+  # SyntheticModels.topics: ceil(sqrt(N)) balanced clusters of ceil(N / clusters) labels; topics = ceil(N / size).
+  clusters=$(awk -v n="$labels" 'BEGIN {s = int(sqrt(n)); if (s * s < n) s++; print s}')
+  size=$(( (labels + clusters - 1) / clusters ))
   topics=$(( (labels + size - 1) / size ))
   "$JAVA" --add-modules jdk.incubator.vector -XX:+UseZGC -jar "$JAR" --server.port="$PORT" --logging.level.root=WARN \
     --kindling.models.wordnet.checkpoint="$model" --kindling.fine-tuning.directory="$WORK/data-$labels" > "$WORK/service.log" 2>&1 &
