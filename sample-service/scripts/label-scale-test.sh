@@ -25,7 +25,7 @@ for labels in 20000 100000 1000000; do
   size=$(( (labels + clusters - 1) / clusters ))
   topics=$(( (labels + size - 1) / size ))
   "$JAVA" --add-modules jdk.incubator.vector -XX:+UseZGC -jar "$JAR" --server.port="$PORT" --logging.level.root=WARN \
-    --kindling.models.wordnet.checkpoint="$model" --kindling.fine-tuning.directory="$WORK/data-$labels" > "$WORK/service.log" 2>&1 &
+    --kindling.models.wordnet.checkpoint="$model" --kindling.models.wordnet.type="$KIND" --kindling.fine-tuning.directory="$WORK/data-$labels" > "$WORK/service.log" 2>&1 &
   SERVICE=$!
   for _ in $(seq 1 300); do
     curl -fs "localhost:$PORT/actuator/health" >/dev/null 2>&1 && break
