@@ -1,7 +1,7 @@
 package dev.kindling.sample;
 
 import dev.kindling.core.serving.ServingEngine;
-import dev.kindling.core.serving.guard.ParameterDigest;
+import dev.kindling.core.text.ModelDigest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -132,7 +132,7 @@ class GuardrailsApiTest {
         JsonNode r = body(post("/v1/models/wordnet/versions/" + target + "/rollback", "{\"log\": \"discard\"}", "X-API-Key", KEY), 200);
         assertThat(r.get("restoredVersion").asLong()).isEqualTo(target);
         assertThat(r.get("digest").asString()).isEqualTo(initial.get("digest").asString());
-        assertThat(ParameterDigest.of(engine.model("wordnet").servingClassifier())).isEqualTo(initial.get("digest").asString());
+        assertThat(ModelDigest.of(engine.model("wordnet").servingClassifier()).combined()).isEqualTo(initial.get("digest").asString());
         assertThat(body(post("/v1/models/wordnet/classify", "{\"text\": \"a small dog\", \"k\": 1}"), 200).get("version").asLong())
                 .isEqualTo(r.get("servedVersion").asLong());
 

@@ -9,7 +9,7 @@ import dev.kindling.core.serving.guard.HeldOutScorer;
 import dev.kindling.core.serving.guard.KeptVersion;
 import dev.kindling.core.serving.guard.LabelRefusedException;
 import dev.kindling.core.serving.guard.LogAfterRollback;
-import dev.kindling.core.serving.guard.ParameterDigest;
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.guard.RequestOrigin;
 import dev.kindling.core.serving.guard.RollbackResult;
 import dev.kindling.core.serving.model.LabelledExample;
@@ -65,8 +65,8 @@ public final class GuardrailsCost {
         System.out.printf(Locale.ROOT, "full copy (a promotion without deltas, the serving copy at start): %.0f ms; the serving copy holds"
                 + " %.0f MB%n", ms(t0), floats * 4 / 1e6);
         t0 = System.nanoTime();
-        String digest = ParameterDigest.of(copy);
-        System.out.printf(Locale.ROOT, "parameter digest: %.0f ms (%s...)%n", ms(t0), digest.substring(0, 12));
+        String digest = ModelDigest.of(copy).combined();
+        System.out.printf(Locale.ROOT, "parameter digest: %.0f ms (%s)%n", ms(t0), digest);
         List<HeldOutExample> heldOut = new ArrayList<>();
         Random rng = new Random(5);
         for (int i = 0; i < 1000; i++) {

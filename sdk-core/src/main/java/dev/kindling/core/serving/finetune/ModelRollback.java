@@ -5,7 +5,7 @@ import dev.kindling.core.serving.guard.AuditRecord;
 import dev.kindling.core.serving.guard.KeptVersion;
 import dev.kindling.core.serving.guard.LogAfterRollback;
 import dev.kindling.core.serving.guard.ModelGuard;
-import dev.kindling.core.serving.guard.ParameterDigest;
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.guard.RequestOrigin;
 import dev.kindling.core.serving.guard.RollbackRefusedException;
 import dev.kindling.core.serving.guard.RollbackResult;
@@ -53,7 +53,7 @@ final class ModelRollback {
                         + "; roll back with the log discarded instead");
             }
             TextClassifier restored = load(guard, kept, file);
-            String digest = ParameterDigest.of(restored);
+            String digest = ModelDigest.of(restored).combined();
             ServedModel replica = new ServedModel(live.name(), live.settings(), restored);
             replica.restore(kept.walSequence(), kept.state().examplesApplied(), kept.version(), kept.state().jobProgress());
             if (live.servesSeparateCopy()) {
@@ -88,7 +88,7 @@ final class ModelRollback {
     private static TextClassifier load(ModelGuard guard, KeptVersion kept, Path file) {
         try {
             TextClassifier c = guard.copier().load(file);
-            if (!ParameterDigest.of(c).equals(kept.digest())) {
+            if (!ModelDigest.of(c).combined().equals(kept.digest())) {
                 throw new IOException("its parameters do not match the digest recorded when it was kept (" + kept.digest() + ")");
             }
             return c;

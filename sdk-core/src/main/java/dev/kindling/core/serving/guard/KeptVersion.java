@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param state     the version, the log sequence it holds up to, examples and job progress of its parameters
  * @param createdAt when it was kept
- * @param digest    the {@link ParameterDigest} of its parameters (a rollback restores exactly these)
+ * @param digest    the {@link dev.kindling.core.text.ModelDigest} of its parameters (a rollback restores exactly these)
  * @param reason    why it was kept: promoted, initial, swapped in, rolled back
  * @param score     its held-out score when the gate judged it (null when it was not judged)
  * @param file      the model file's name in the versions directory

@@ -1,5 +1,6 @@
 package dev.kindling.core.serving.guard;
 
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.Promotion;
 import dev.kindling.core.serving.model.ServedModel;
@@ -106,7 +107,7 @@ public final class ModelGuard implements AutoCloseable {
                 try {
                     served = copier.load(versions.file(newest.get()));
                     from = newest.get();
-                    if (!ParameterDigest.of(served).equals(from.digest())) {
+                    if (!ModelDigest.of(served).combined().equals(from.digest())) {
                         throw new IOException("its parameters do not match the digest recorded when it was kept");
                     }
                 } catch (IOException | RuntimeException e) {
@@ -116,7 +117,7 @@ public final class ModelGuard implements AutoCloseable {
                     from = null;
                 }
             }
-            boolean same = from != null && from.version() == model.version() && from.digest().equals(ParameterDigest.of(model.classifier()));
+            boolean same = from != null && from.version() == model.version() && from.digest().equals(ModelDigest.of(model.classifier()).combined());
             model.serveSeparately(copier, served, from == null ? null : from.state(), same, pendingBudget(model.classifier()));
         }
         if ((newest.isEmpty() || replaced) && settings.versionsKept() > 0) {

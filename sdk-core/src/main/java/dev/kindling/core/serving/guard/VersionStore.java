@@ -1,5 +1,6 @@
 package dev.kindling.core.serving.guard;
 
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.core.serving.model.ModelState;
 import dev.kindling.core.serving.model.ServedModel;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 /**
  * A model's last N served versions on disk ({@code <model>/versions/}): a model file per version and an index
  * ({@code versions.jsonl}, one JSON object per version, newest first, replaced atomically), each with the counters of its
- * parameters and their {@link ParameterDigest}. The write-ahead log is kept from the oldest kept version on
+ * parameters and their {@link dev.kindling.core.text.ModelDigest}. The write-ahead log is kept from the oldest kept version on
  * ({@link #oldestSequence()}), so that a rollback to any of them can replay what came after it. Thread-safe.
  */
 public final class VersionStore {
@@ -92,7 +93,7 @@ public final class VersionStore {
         String[] digest = new String[1];
         ModelState state = served.writeServed(c -> {
             c.save(scratch);
-            digest[0] = ParameterDigest.of(c);
+            digest[0] = ModelDigest.of(c).combined();
         });
         String name = "v-" + state.version() + ".bin";
         Files.move(scratch, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

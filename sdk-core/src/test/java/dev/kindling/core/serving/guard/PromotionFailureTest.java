@@ -1,5 +1,6 @@
 package dev.kindling.core.serving.guard;
 
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.TestModels;
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.serving.model.ModelSettings;
@@ -58,7 +59,7 @@ class PromotionFailureTest {
         assertThat(next.outcome()).isEqualTo(Promotion.Outcome.PROMOTED);
         assertThat(next.fullCopy()).isTrue();
         assertThat(gate.held()).isFalse();
-        assertThat(ParameterDigest.of(m.servingClassifier())).isEqualTo(ParameterDigest.of(m.classifier()));
+        assertThat(ModelDigest.of(m.servingClassifier()).combined()).isEqualTo(ModelDigest.of(m.classifier()).combined());
         assertThat(m.settled().get()).as("settled both times").isEqualTo(1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kindling.core.serving.guard;
 
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.TestModels;
 import dev.kindling.core.serving.model.LabelledExample;
@@ -50,12 +51,12 @@ class RollbackTest {
             ServedModel m = engine.model(MODEL);
             teach(engine, "alpha", 20);
             KeptVersion chosen = keep(engine);
-            assertThat(chosen.digest()).isEqualTo(ParameterDigest.of(m.servingClassifier()))
-                    .as("the served copy, built from deltas, equals the learned copy").isEqualTo(ParameterDigest.of(m.classifier()));
+            assertThat(chosen.digest()).isEqualTo(ModelDigest.of(m.servingClassifier()).combined())
+                    .as("the served copy, built from deltas, equals the learned copy").isEqualTo(ModelDigest.of(m.classifier()).combined());
 
             teach(engine, "beta", 20);
             KeptVersion later = keep(engine);
-            String before = ParameterDigest.of(m.classifier());
+            String before = ModelDigest.of(m.classifier()).combined();
             assertThat(later.version()).isGreaterThan(chosen.version());
             assertThat(before).isNotEqualTo(chosen.digest());
             assertThat(m.classifier().dictionary().labelId("__label__beta")).isGreaterThanOrEqualTo(0);
@@ -63,8 +64,8 @@ class RollbackTest {
             RollbackResult r = engine.rollback(MODEL, chosen.version(), LogAfterRollback.DISCARD, new RequestOrigin("key-ops", "10.0.0.7"));
 
             assertThat(r.digest()).isEqualTo(chosen.digest());
-            assertThat(ParameterDigest.of(m.classifier())).as("learned copy after rollback").isEqualTo(chosen.digest());
-            assertThat(ParameterDigest.of(m.servingClassifier())).as("served copy after rollback").isEqualTo(chosen.digest());
+            assertThat(ModelDigest.of(m.classifier()).combined()).as("learned copy after rollback").isEqualTo(chosen.digest());
+            assertThat(ModelDigest.of(m.servingClassifier()).combined()).as("served copy after rollback").isEqualTo(chosen.digest());
             assertThat(r.records()).isEqualTo(20);
             assertThat(r.servedVersion()).as("versions never go back").isGreaterThan(later.version());
             assertThat(engine.classify(MODEL, "zorblax quintessa flimflam", 3).version()).isEqualTo(r.servedVersion());
@@ -86,14 +87,14 @@ class RollbackTest {
             teach(engine, "alpha", 10);
             KeptVersion chosen = keep(engine);
             teach(engine, "beta", 10);
-            String learnedBefore = ParameterDigest.of(m.classifier());
+            String learnedBefore = ModelDigest.of(m.classifier()).combined();
 
             RollbackResult r = engine.rollback(MODEL, chosen.version(), LogAfterRollback.REPLAY, RequestOrigin.LOCAL);
 
             assertThat(r.records()).isEqualTo(10);
             assertThat(r.digest()).isEqualTo(chosen.digest());
             assertThat(m.servingClassifier().dictionary().labelId("__label__beta")).as("replayed and promoted").isGreaterThanOrEqualTo(0);
-            assertThat(ParameterDigest.of(m.classifier())).as("the same records, in the same order, on the same parameters")
+            assertThat(ModelDigest.of(m.classifier()).combined()).as("the same records, in the same order, on the same parameters")
                     .isEqualTo(learnedBefore);
         }
     }

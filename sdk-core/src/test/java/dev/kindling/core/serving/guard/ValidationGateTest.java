@@ -1,5 +1,6 @@
 package dev.kindling.core.serving.guard;
 
+import dev.kindling.core.text.ModelDigest;
 import dev.kindling.core.serving.ServingEngine;
 import dev.kindling.core.serving.TestModels;
 import dev.kindling.core.serving.model.LabelledExample;
@@ -87,7 +88,7 @@ class ValidationGateTest {
             ServedModel m = engine.model(MODEL);
             assertThat(engine.classify(MODEL, SPORT, 1).labels().getFirst().label()).isEqualTo("sport");
             goodVersion = m.servingVersion();
-            goodDigest = ParameterDigest.of(m.servingClassifier());
+            goodDigest = ModelDigest.of(m.servingClassifier()).combined();
 
             poison(engine, 300);
 
@@ -113,7 +114,7 @@ class ValidationGateTest {
             assertThat(events).extracting(GateEvent::kind).containsExactly(GateEvent.Kind.HELD);
             KeptVersion served = engine.versions(MODEL).getFirst();
             assertThat(served.version()).isEqualTo(m.servingVersion());
-            assertThat(ParameterDigest.of(m.servingClassifier())).isEqualTo(served.digest());
+            assertThat(ModelDigest.of(m.servingClassifier()).combined()).isEqualTo(served.digest());
 
             KeptVersion initial = engine.versions(MODEL).getLast();
             assertThat(initial.version()).isEqualTo(goodVersion);
@@ -122,7 +123,7 @@ class ValidationGateTest {
 
             assertThat(engine.guard(MODEL).gate().held()).isFalse();
             assertThat(events).extracting(GateEvent::kind).containsExactly(GateEvent.Kind.HELD, GateEvent.Kind.RESUMED);
-            assertThat(ParameterDigest.of(m.classifier())).isEqualTo(goodDigest);
+            assertThat(ModelDigest.of(m.classifier()).combined()).isEqualTo(goodDigest);
             assertThat(m.classifier().predict(SPORT, 1, 0).getFirst().label()).isEqualTo("__label__sport");
         }
     }
