@@ -269,12 +269,8 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
 
     @Override
     public TopK topK(Tensor input, int k) {
-        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        Tensor x = OneRow.of(input);
         check(x);
-        if (x.size(0) != 1) {
-            throw new IllegalArgumentException("topK of one input takes [d] or [1, d], got " + Shapes.str(input.shape())
-                    + "; use topKBatch for several rows");
-        }
         Snapshot s = snapshot();
         return search(s, x.segment(), x.offset(), requireK(k, s.tree()), 0f);
     }
@@ -284,7 +280,7 @@ public final class BinaryTreeSoftmax extends Module<HsmBatch> implements OutputL
         if (convention != ScoreConvention.FASTTEXT) {
             return OutputLayer.super.topK(input, k, threshold);
         }
-        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        Tensor x = OneRow.of(input);
         check(x);
         Snapshot s = snapshot();
         return search(s, x.segment(), x.offset(), requireK(k, s.tree()), threshold);

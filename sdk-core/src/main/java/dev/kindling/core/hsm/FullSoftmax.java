@@ -184,12 +184,8 @@ public final class FullSoftmax implements OutputLayer {
 
     @Override
     public TopK topK(Tensor input, int k) {
-        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        Tensor x = OneRow.of(input);
         check(x);
-        if (x.size(0) != 1) {
-            throw new IllegalArgumentException("topK of one input takes [d] or [1, d], got " + Shapes.str(input.shape())
-                    + "; use topKBatch for several rows");
-        }
         return topK(rows.view(), x.segment(), x.offset(), k, 0f);
     }
 
@@ -198,7 +194,7 @@ public final class FullSoftmax implements OutputLayer {
         if (convention != ScoreConvention.FASTTEXT) {
             return OutputLayer.super.topK(input, k, threshold);
         }
-        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        Tensor x = OneRow.of(input);
         check(x);
         return topK(rows.view(), x.segment(), x.offset(), k, threshold);
     }

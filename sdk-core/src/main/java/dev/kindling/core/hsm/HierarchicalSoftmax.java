@@ -283,13 +283,9 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
     /** The k most probable classes of one input row [d] or [1, d], exactly, without scoring every class. */
     @Override
     public TopK topK(Tensor input, int k) {
-        Tensor x = input.dim() == 1 ? input.view(1, input.size(0)) : input;
+        Tensor x = OneRow.of(input);
         HsmTables t = tables;
         check(x, t);
-        if (x.size(0) != 1) {
-            throw new IllegalArgumentException("topK of one input takes [d] or [1, d], got " + Shapes.str(input.shape())
-                    + "; use topKBatch for several rows");
-        }
         return TopKSearch.search(ops(t), t, x, 0, requireK(k, t));
     }
 

@@ -65,4 +65,15 @@ class FastTextModelReaderTest {
         assertEquals(test.size(), cmp.lines());
         assertTrue(multiLabel > test.size() / 10, "the threshold lets several labels through on many lines: " + multiLabel);
     }
+
+    /** fastText's scores take their own top-k path with a threshold; it refuses several rows as the exact one does. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"softmax.bin", "hs.bin", "ova.bin"})
+    void aSingleInputTopKWithAThresholdRefusesSeveralRows(String model) throws IOException {
+        TextClassifier c = ModelFiles.load(FastTextFixtures.file(model));
+        dev.kindling.core.tensor.Tensor two = dev.kindling.core.tensor.Tensor.zeros(2, c.dim());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> c.output().topK(two, 1, 0.1f));
+        assertTrue(e.getMessage().contains("use topKBatch"), e.getMessage());
+    }
 }
