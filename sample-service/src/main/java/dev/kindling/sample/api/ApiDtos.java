@@ -35,7 +35,7 @@ final class ApiDtos {
 
     /** {@code digest}: the parameters' checksum at {@code digestVersion}; {@code fleet}: this replica's place in a fleet, or null. */
     record ModelInfo(String name, long version, int labels, String labelPrefix, String classifier, long examplesApplied,
-                     boolean fineTuning, List<String> devices, Provenance provenance, long digestVersion, String digest,
+                     boolean fineTuning, List<String> devices, Provenance provenance, Long digestVersion, String digest,
                      FleetStatus fleet) {
     }
 

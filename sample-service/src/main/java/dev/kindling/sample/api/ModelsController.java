@@ -63,11 +63,12 @@ public class ModelsController {
                     .map(ModelsController::describe).toList();
             // The parameter digest of the version served, and the fleet's view where replicas learn as one.
             ServedModel served = engine.model(m.name());
-            VersionDigest d = served.digest();
+            VersionDigest d = served.latestDigest();   // a status read must not hold training up for a pass over the tables
             FleetStatus fleet = m.fineTuning() && engine.isFineTuning() && engine.fineTuning().tuner(m.name()).fleet() != null
                     ? engine.fineTuning().tuner(m.name()).fleet().status() : null;
             out.add(new ApiDtos.ModelInfo(m.name(), m.version(), m.labels(), m.labelPrefix(), m.kind(), m.examplesApplied(),
-                    m.fineTuning(), devs, ApiDtos.Provenance.of(m.provenance()), d.version(), d.digest().combined(), fleet));
+                    m.fineTuning(), devs, ApiDtos.Provenance.of(m.provenance()), d == null ? null : d.version(),
+                    d == null ? null : d.digest().combined(), fleet));
         }
         return out;
     }

@@ -31,19 +31,22 @@ public final class FleetHealthIndicator implements HealthIndicator {
                 continue;
             }
             FleetStatus s = t.fleet().status();
-            VersionDigest d = t.model().digest();
+            VersionDigest d = t.model().latestDigest();   // a health scrape must not hold the replica's updates up
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("replica", s.replicaId());
             m.put("role", s.trainer() ? "trainer" : "follower");
             m.put("caughtUp", s.caughtUp());
             m.put("updatesBehind", s.updatesBehind());
-            m.put("version", d.version());
-            m.put("digest", d.digest().combined());
+            m.put("version", t.model().version());
+            if (d != null) {
+                m.put("digestVersion", d.version());
+                m.put("digest", d.digest().combined());
+            }
             m.put("appliedSequence", t.model().appliedSequence());
             m.put("reachable", s.reachable());
             m.put("resyncs", s.resyncs());
             if (s.problem() != null) {
-                m.put("problem", s.problem() + "; feedback is refused with 503 meanwhile, classification serves version " + d.version());
+                m.put("problem", s.problem() + "; feedback is refused with 503 meanwhile, classification serves version " + t.model().version());
                 h.down();
             }
             h.withDetail(t.model().name(), m);

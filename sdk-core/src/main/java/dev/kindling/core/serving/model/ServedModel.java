@@ -427,11 +427,11 @@ public final class ServedModel {
                 examplesApplied += examples;
                 jobMarks.forEach((job, index) -> jobProgress.merge(job, index, Math::max));
                 long v = version.incrementAndGet();
-                int[] inputRows = delta.patches().stream().filter(p -> p.table().equals(ModelDelta.INPUT_TABLE)).flatMapToInt(p -> Arrays.stream(p.rows()))
-                        .distinct().sorted().toArray();
-                int[] classRows = delta.patches().stream().filter(p -> p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT))
-                        .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
-                if (s == null) {
+                if (s == null) {   // a serving copy takes these rows at its promotion
+                    int[] inputRows = delta.patches().stream().filter(p -> p.table().equals(ModelDelta.INPUT_TABLE))
+                            .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
+                    int[] classRows = delta.patches().stream().filter(p -> p.table().equals(dev.kindling.core.hsm.HierarchicalSoftmax.CLASS_WEIGHT))
+                            .flatMapToInt(p -> Arrays.stream(p.rows())).distinct().sorted().toArray();
                     RowCache cache = rowCache;
                     if (cache != null) {
                         cache.rowsUpdated(inputRows);
@@ -502,11 +502,7 @@ public final class ServedModel {
             lock.writeLock().lock();
             try {
                 classifier = next;
-                replicas = Map.copyOf(nextReplicas);
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.invalidateAll();
-                }
+                installReplicas(nextReplicas);
                 long v = version.incrementAndGet();
                 swappedAtVersion = v;
                 if (s != null) {
@@ -533,6 +529,15 @@ public final class ServedModel {
             swappedAtVersion = version.incrementAndGet();
         } finally {
             mutation.unlock();
+        }
+    }
+
+    /** Installs replicas built for a new serving model and drops cached rows of the old one; the caller holds the write lock. */
+    private void installReplicas(Map<Device, ClassifierReplica> next) {
+        replicas = Map.copyOf(next);
+        RowCache cache = rowCache;
+        if (cache != null) {
+            cache.invalidateAll();
         }
     }
 
@@ -570,11 +575,7 @@ public final class ServedModel {
             lock.writeLock().lock();
             try {
                 lag = s;
-                replicas = Map.copyOf(nextReplicas);
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.invalidateAll();
-                }
+                installReplicas(nextReplicas);
             } finally {
                 lock.writeLock().unlock();
             }
@@ -676,11 +677,7 @@ public final class ServedModel {
         try {
             s.classifier = copy;
             s.state = learnedState();
-            replicas = Map.copyOf(nextReplicas);
-            RowCache cache = rowCache;
-            if (cache != null) {
-                cache.invalidateAll();
-            }
+            installReplicas(nextReplicas);
         } finally {
             lock.writeLock().unlock();
         }
@@ -718,16 +715,12 @@ public final class ServedModel {
                 examplesApplied = other.examplesApplied;
                 jobProgress.clear();
                 jobProgress.putAll(other.jobProgress);
-                replicas = Map.copyOf(nextReplicas);
+                installReplicas(nextReplicas);
                 swappedAtVersion = servedVersion;
                 if (s != null) {
                     s.state = pending ? new ModelState(servedVersion, s.state.appliedSequence(), s.state.examplesApplied(), s.state.jobProgress())
                             : learnedState();
                     lag = s;
-                }
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.invalidateAll();
                 }
                 return servedVersion;
             } finally {
@@ -793,15 +786,36 @@ public final class ServedModel {
         }
         mutation.lock();
         try {
-            d = digest;
-            if (d == null || d.version() != version.get()) {
-                d = new VersionDigest(version.get(), appliedSequence, ModelDigest.of(classifier));
-                digest = d;
-            }
-            return d;
+            return digestLocked();
         } finally {
             mutation.unlock();
         }
+    }
+
+    /**
+     * The digest for a status page: the current version's when it is known or the model is quiet; while a round is being
+     * trained, the newest digest computed so far (its version says which; null before the first). Never makes training
+     * wait for a pass over the tables, as {@link #digest()} would on a model that learns.
+     */
+    public VersionDigest latestDigest() {
+        VersionDigest d = digest;
+        if ((d != null && d.version() == version.get()) || !mutation.tryLock()) {
+            return d;
+        }
+        try {
+            return digestLocked();
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    private VersionDigest digestLocked() {
+        VersionDigest d = digest;
+        if (d == null || d.version() != version.get()) {
+            d = new VersionDigest(version.get(), appliedSequence, ModelDigest.of(classifier));
+            digest = d;
+        }
+        return d;
     }
 
     /**
@@ -826,18 +840,11 @@ public final class ServedModel {
     public void resync(TextClassifier next, ModelSnapshot snapshot) {
         mutation.lock();
         try {
-            Map<Device, ClassifierReplica> nextReplicas = new LinkedHashMap<>();
-            for (Device d : replicas.keySet()) {
-                nextReplicas.put(d, ClassifierReplica.of(next, d));
-            }
+            Map<Device, ClassifierReplica> nextReplicas = replicasOf(next);
             lock.writeLock().lock();
             try {
                 classifier = next;
-                replicas = Map.copyOf(nextReplicas);
-                RowCache cache = rowCache;
-                if (cache != null) {
-                    cache.invalidateAll();
-                }
+                installReplicas(nextReplicas);
                 appliedSequence = snapshot.appliedSequence();
                 examplesApplied = snapshot.examplesApplied();
                 jobProgress.clear();
