@@ -53,11 +53,11 @@ final class ModelRollback {
                         + "; roll back with the log discarded instead");
             }
             TextClassifier restored = load(guard, kept, file);
-            String digest = ModelDigest.of(restored).combined();
+            String digest = kept.digest();   // load checked that the restored parameters have it
             ServedModel replica = new ServedModel(live.name(), live.settings(), restored);
             replica.restore(kept.walSequence(), kept.state().examplesApplied(), kept.version(), kept.state().jobProgress());
             if (live.servesSeparateCopy()) {
-                replica.serveSeparately(guard.copier(), load(guard, kept, file), kept.state(), true, Long.MAX_VALUE);
+                replica.serveSeparately(guard.copier(), guard.copier().apply(restored), kept.state(), true, Long.MAX_VALUE);
             }
             long records = bringUpTo(replica, wal, kept.walSequence(), position, choice, tuner.settings());
             // Jobs that ended since the version are not tracked by the live model any more: their replayed marks are stale.
