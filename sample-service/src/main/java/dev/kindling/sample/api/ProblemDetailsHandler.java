@@ -1,8 +1,6 @@
 package dev.kindling.sample.api;
 
 import dev.kindling.core.serving.finetune.PayloadTooLargeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -25,20 +23,11 @@ import java.time.Duration;
 @RestControllerAdvice
 public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsHandler.class);
-
     @ExceptionHandler(MissingApiKeyException.class)
     ResponseEntity<ProblemDetail> unauthorized(MissingApiKeyException e) {
         ResponseEntity<ProblemDetail> r = problem(HttpStatus.UNAUTHORIZED, "API key required", e.getMessage(), null);
         return ResponseEntity.status(r.getStatusCode()).header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + ApiKeyInterceptor.HEADER + "\"")
                 .body(r.getBody());
-    }
-
-    /** The engine refuses new jobs while it shuts down ("retry the job later"). */
-    @ExceptionHandler(IllegalStateException.class)
-    ResponseEntity<ProblemDetail> unavailable(IllegalStateException e) {
-        log.warn("request could not be served", e);
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), Duration.ofSeconds(5));
     }
 
     /** A JSON body that is not strict UTF-8, met while the body is read (directly, or inside the JSON reader's error). */

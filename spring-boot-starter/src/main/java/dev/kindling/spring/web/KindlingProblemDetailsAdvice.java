@@ -13,6 +13,7 @@ import dev.kindling.core.serving.model.InvalidInputException;
 import dev.kindling.core.serving.model.UnknownModelException;
 import dev.kindling.core.serving.routing.DeviceBusyException;
 import dev.kindling.core.serving.routing.NoDeviceAvailableException;
+import dev.kindling.core.serving.finetune.FineTuningStoppedException;
 import dev.kindling.core.serving.log.UpdateLogUnavailableException;
 import dev.kindling.core.serving.routing.RetryLaterException;
 import org.slf4j.Logger;
@@ -111,6 +112,13 @@ public class KindlingProblemDetailsAdvice {
     ResponseEntity<ProblemDetail> noDevice(NoDeviceAvailableException e) {
         log.warn("a classification could not be served on any device", e);
         return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.NO_DEVICE, "No device available", e, Duration.ofSeconds(5));
+    }
+
+    /** Fine-tuning is not running (shutting down, or stopped after a failure): nothing was accepted; serving goes on. */
+    @ExceptionHandler(FineTuningStoppedException.class)
+    ResponseEntity<ProblemDetail> fineTuningStopped(FineTuningStoppedException e) {
+        log.warn("feedback or job refused: {}", e.getMessage());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.FINE_TUNING_STOPPED, "Fine-tuning stopped", e, Duration.ofSeconds(5));
     }
 
     /** A fleet's log (Kafka) did not confirm the example: nothing was acknowledged; classification is unaffected. */

@@ -14,6 +14,7 @@ public final class ProblemTypes {
     public static final URI PAYLOAD_TOO_LARGE = of("payload-too-large");
     public static final URI FINE_TUNING_DISABLED = of("fine-tuning-disabled");
     public static final URI FINE_TUNING_BUSY = of("fine-tuning-busy");
+    public static final URI FINE_TUNING_STOPPED = of("fine-tuning-stopped");
     public static final URI DEVICES_BUSY = of("devices-busy");
     public static final URI NO_DEVICE = of("no-device");
     public static final URI UPDATE_LOG_UNAVAILABLE = of("update-log-unavailable");

@@ -119,6 +119,19 @@ class ProblemDetailsAdviceTest {
     }
 
     @Test
+    void stoppedFineTuningIsA503WithRetryAfterAndOtherIllegalStatesStayTheApplicationsOwn() {
+        var advice = new KindlingProblemDetailsAdvice();
+        var r = advice.fineTuningStopped(new dev.kindling.core.serving.finetune.FineTuningStoppedException("fine-tuning of model 'm' is shut down"));
+        assertThat(r.getStatusCode().value()).isEqualTo(503);
+        assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+        assertThat(r.getBody().getType().toString()).isEqualTo("urn:kindling:problem:fine-tuning-stopped");
+        assertThat(java.util.Arrays.stream(KindlingProblemDetailsAdvice.class.getDeclaredMethods())
+                .map(m -> m.getAnnotation(org.springframework.web.bind.annotation.ExceptionHandler.class)).filter(java.util.Objects::nonNull)
+                .flatMap(h -> java.util.Arrays.stream(h.value())).toList())
+                .as("a plain IllegalStateException (a bug) is not mapped to a retryable 503").doesNotContain(IllegalStateException.class);
+    }
+
+    @Test
     void aLabelPolicyRefusalNamesItsRuleAndIsA429WithRetryAfterOnlyForRates() {
         var advice = new KindlingProblemDetailsAdvice();
         var listed = advice.labelRefused(new LabelRefusedException("topics", LabelRule.ALLOW_LIST, "casino", "not on the allow-list", null));

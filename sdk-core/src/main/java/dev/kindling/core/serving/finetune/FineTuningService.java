@@ -338,7 +338,7 @@ public final class FineTuningService implements AutoCloseable {
                         + " bad lines" + (bad.isEmpty() ? "" : ", first: " + bad.get(0)) + ")");
             }
             if (jobRunner.stopping()) {
-                throw new IllegalStateException("fine-tuning is shutting down; retry the job later");
+                throw new FineTuningStoppedException("fine-tuning is shutting down; retry the job later");
             }
         } catch (RuntimeException e) {
             if (screening != null) {

@@ -92,11 +92,6 @@ public final class ModelFineTuner implements AutoCloseable {
     private volatile long checkpointedSequence;
 
     ModelFineTuner(ServedModel model, FineTuningSettings settings, UpdateLog wal, CheckpointStore checkpoints,
-                   PoisonRecordQuarantine quarantine, Listener listener) throws IOException {
-        this(model, model::update, settings, wal, checkpoints, quarantine, listener, null);
-    }
-
-    ModelFineTuner(ServedModel model, FineTuningSettings settings, UpdateLog wal, CheckpointStore checkpoints,
                    PoisonRecordQuarantine quarantine, Listener listener, ModelGuard guard) throws IOException {
         this(model, model::update, settings, wal, checkpoints, quarantine, listener, guard);
     }
@@ -340,10 +335,10 @@ public final class ModelFineTuner implements AutoCloseable {
     void checkHealthy() {
         Throwable f = failure.get();
         if (f != null) {
-            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' stopped after a failure: " + f, f);
+            throw new FineTuningStoppedException("fine-tuning of model '" + model.name() + "' stopped after a failure: " + f, f);
         }
         if (!running) {
-            throw new IllegalStateException("fine-tuning of model '" + model.name() + "' is shut down");
+            throw new FineTuningStoppedException("fine-tuning of model '" + model.name() + "' is shut down");
         }
     }
 
