@@ -1,5 +1,6 @@
 package dev.kindling.core.cli;
 
+import dev.kindling.core.fasttext.CNumber;
 import dev.kindling.core.fasttext.FastTextModelReader;
 import dev.kindling.core.fasttext.FastTextModelWriter;
 import dev.kindling.core.fasttext.FastTextQuantizer;
@@ -213,8 +214,8 @@ public final class KindlingCli {
             err.println("Warning: " + skipped + " line(s) of " + args[1] + " were not valid UTF-8 and were not counted");
         }
         out.println("N\t" + examples);
-        out.println("P@" + k + "\t" + CFormat.significant(predicted == 0 ? Double.NaN : correct / (double) predicted, 3));
-        out.println("R@" + k + "\t" + CFormat.significant(gold == 0 ? Double.NaN : correct / (double) gold, 3));
+        out.println("P@" + k + "\t" + CNumber.significant(predicted == 0 ? Double.NaN : correct / (double) predicted, 3));
+        out.println("R@" + k + "\t" + CNumber.significant(gold == 0 ? Double.NaN : correct / (double) gold, 3));
         return 0;
     }
 
@@ -251,7 +252,7 @@ public final class KindlingCli {
                     }
                     sb.append(model.dictionary().label(top.classes()[i]));
                     if (withProb) {
-                        sb.append(' ').append(CFormat.significant(p, 6));
+                        sb.append(' ').append(CNumber.significant(p, 6));
                     }
                 }
                 out.println(sb);
@@ -344,7 +345,7 @@ public final class KindlingCli {
                 // As fastText: the mean of the line's input rows (words, character and word n-grams), five significant digits.
                 model.hidden(model.dictionary().inputRows(Tokenizer.tokens(l.text()), false), h.segment(), h.offset());
                 for (int j = 0; j < model.dim(); j++) {
-                    sb.append(CFormat.significant(h.getFlat(j), 5)).append(' ');
+                    sb.append(CNumber.significant(h.getFlat(j), 5)).append(' ');
                 }
             }
             out.println(sb);

@@ -241,6 +241,12 @@ public final class FullSoftmax implements OutputLayer {
     /** Every step moves every class row: the private copy is the whole layer (host tables only). */
     @Override
     public StagedOutput stage(int[] classes) {
+        int n = classes();
+        for (int cls : classes) {
+            if (cls < 0 || cls >= n) {   // staged steps skip trainStep's checks: a bad id would read stale scratch
+                throw new IllegalArgumentException("class " + cls + " out of range [0, " + n + ")");
+            }
+        }
         return weight().device().isCpu() ? new StagedSoftmax(this) : null;
     }
 

@@ -349,11 +349,6 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
         return addClasses(count, m.clusters() == 1 ? Integer.MAX_VALUE : Math.max(1, m.maxClusterSize()));
     }
 
-    /**
-     * A class added by {@link #addClasses} (and a cluster opened for it) carries bias {@link #NEW_CLASS_BIAS};
-     * when training first reaches it, it starts like an untrained class instead (bias 0), or a handful of
-     * feedback examples could never lift it.
-     */
     @Override
     public Tensor patchTarget(String table) {
         HsmTables t = tables;
@@ -379,6 +374,11 @@ public final class HierarchicalSoftmax extends Module<HsmBatch> implements Outpu
         return new StagedHsm(t, classes, ops(t));
     }
 
+    /**
+     * A class added by {@link #addClasses} (and a cluster opened for it) carries bias {@link #NEW_CLASS_BIAS};
+     * when training first reaches it, it starts like an untrained class instead (bias 0), or a handful of
+     * feedback examples could never lift it.
+     */
     @Override
     public void prepareToTrain(int cls) {
         if (classBias.value().getFlat(cls) == NEW_CLASS_BIAS) {

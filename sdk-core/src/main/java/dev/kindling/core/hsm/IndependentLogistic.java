@@ -1,5 +1,6 @@
 package dev.kindling.core.hsm;
 
+import dev.kindling.core.backend.TreePathKernels;
 import dev.kindling.core.backend.ThreadTrainer;
 import dev.kindling.core.tensor.IndexTensor;
 import dev.kindling.core.tensor.Shapes;
@@ -97,21 +98,13 @@ public final class IndependentLogistic implements OutputLayer {
         return convention;
     }
 
-    private static double logSigmoid(double z) {
-        return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
-    }
-
-    private static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    }
-
     /** One binary logistic step on class k toward {@code positive}; adds to the input gradient; returns the loss. */
     private static double binaryStep(LabelRows.View v, int k, boolean positive, float lr, MemorySegment x, long xOff, MemorySegment g,
                                      long gOff) {
         float s = v.score(k, x, xOff);
-        float delta = (float) (sigmoid(s) - (positive ? 1 : 0));
+        float delta = (float) (TreePathKernels.sigmoid(s) - (positive ? 1 : 0));
         v.gradAndUpdate(k, delta, lr, x, xOff, g, gOff);
-        return -logSigmoid(positive ? s : -s);
+        return -TreePathKernels.logSigmoid(positive ? s : -s);
     }
 
     private static void zero(MemorySegment g, long gOff, int d) {
@@ -196,7 +189,7 @@ public final class IndependentLogistic implements OutputLayer {
         classes.requireRange("class", v.classes());
         Tensor out = Tensor.zeros(x.size(0));
         for (int b = 0; b < x.size(0); b++) {
-            out.setFlat(b, (float) logSigmoid(v.score(classes.get(b), x.segment(), x.offset() + (long) b * v.dim())));
+            out.setFlat(b, (float) TreePathKernels.logSigmoid(v.score(classes.get(b), x.segment(), x.offset() + (long) b * v.dim())));
         }
         return out;
     }
@@ -211,7 +204,7 @@ public final class IndependentLogistic implements OutputLayer {
         for (int b = 0; b < x.size(0); b++) {
             v.scores(x.segment(), x.offset() + (long) b * v.dim(), s);
             for (int k = 0; k < s.length; k++) {
-                out.set((float) logSigmoid(s[k]), b, k);
+                out.set((float) TreePathKernels.logSigmoid(s[k]), b, k);
             }
         }
         return out;
@@ -249,7 +242,7 @@ public final class IndependentLogistic implements OutputLayer {
         }
         TopKHeap heap = new TopKHeap(Math.min(k, n));
         for (int c = 0; c < n; c++) {
-            heap.offer(c, (float) logSigmoid(s[c]));
+            heap.offer(c, (float) TreePathKernels.logSigmoid(s[c]));
         }
         return heap.sorted();
     }

@@ -116,13 +116,9 @@ public final class ServingEngine implements AutoCloseable {
 
     /** {@link #feedback(String, LabelledExample, RequestOrigin)} of an example {@link #admitFeedback admitted} already (null: admit it now). */
     public Acknowledgement feedback(String model, LabelledExample example, RequestOrigin origin, LabelAdmission admitted) {
-        if (fineTuning == null) {
-            models.get(model);   // an unknown model is reported as such
-            throw new FineTuningDisabledException("model '" + model + "' does not accept feedback: this serving engine was built without"
-                    + " fine-tuning");
-        }
-        long seq = fineTuning.submit(model, example, origin, admitted);
-        ModelFineTuner tuner = fineTuning().tuner(model);
+        FineTuningService ft = learning(model, "does not accept feedback");
+        long seq = ft.submit(model, example, origin, admitted);
+        ModelFineTuner tuner = ft.tuner(model);
         return new Acknowledgement(tuner.model().name(), seq, tuner.whenApplied(seq));
     }
 
@@ -136,12 +132,7 @@ public final class ServingEngine implements AutoCloseable {
      * with more new labels than the policy's caps leave is refused whole. Returns once the job is stored durably.
      */
     public FineTuneJob startJob(String model, InputStream lines, RequestOrigin origin) throws IOException {
-        if (fineTuning == null) {
-            models.get(model);
-            throw new FineTuningDisabledException("model '" + model + "' does not accept fine-tuning jobs: this serving engine was built"
-                    + " without fine-tuning");
-        }
-        return fineTuning.startJob(model, lines, origin);
+        return learning(model, "does not accept fine-tuning jobs").startJob(model, lines, origin);
     }
 
     /** The guardrails of a fine-tuned model: label policy, validation gate, kept versions, audit trail, online accuracy. */
@@ -173,7 +164,7 @@ public final class ServingEngine implements AutoCloseable {
 
     private FineTuningService learning(String model, String what) {
         if (fineTuning == null) {
-            models.get(model);
+            models.get(model);   // an unknown model is reported as such
             throw new FineTuningDisabledException("model '" + model + "' " + what + ": this serving engine was built without fine-tuning");
         }
         return fineTuning;

@@ -134,11 +134,6 @@ public final class TextClassifier {
         }
     }
 
-    /** Every parameter table by the name the model file gives it ({@code input}, {@code output.*}), in file order. */
-    public java.util.Map<String, Tensor> tables() {
-        return TextClassifierFile.tensors(this);
-    }
-
     /** The input rows read straight from this classifier's table. */
     public InputRows inputRows() {
         return (rows, out) -> {

@@ -1,5 +1,6 @@
 package dev.kindling.core.cli;
 
+import dev.kindling.core.fasttext.CNumber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,12 +157,12 @@ class KindlingCliTest {
 
     @Test
     void numbersArePrintedLikeCppStreams() {
-        assertEquals("0.667", CFormat.significant(2 / 3.0, 3));
-        assertEquals("1", CFormat.significant(1.0, 3));
-        assertEquals("0.5", CFormat.significant(0.5, 3));
-        assertEquals("0.0123", CFormat.significant(0.012345, 3));
-        assertEquals("1.23e-05", CFormat.significant(0.0000123, 3));
-        assertEquals("0.500012", CFormat.significant(0.5000123, 6));
-        assertEquals("0", CFormat.significant(0, 3));
+        assertEquals("0.667", CNumber.significant(2 / 3.0, 3));
+        assertEquals("1", CNumber.significant(1.0, 3));
+        assertEquals("0.5", CNumber.significant(0.5, 3));
+        assertEquals("0.0123", CNumber.significant(0.012345, 3));
+        assertEquals("1.23e-05", CNumber.significant(0.0000123, 3));
+        assertEquals("0.500012", CNumber.significant(0.5000123, 6));
+        assertEquals("0", CNumber.significant(0, 3));
     }
 }

@@ -2,7 +2,6 @@ package dev.kindling.core.serving.guard;
 
 import dev.kindling.core.serving.model.LabelledExample;
 import dev.kindling.core.text.LabelledLines;
-import dev.kindling.core.text.Tokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,17 +36,9 @@ public final class FileHeldOutSet implements HeldOutSet {
         List<HeldOutExample> out = new ArrayList<>();
         int bad = parsed.badLines().size();
         for (LabelledLines.Line line : parsed.lines()) {
-            List<String> labels = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            for (String t : line.tokens()) {
-                if (t.startsWith(labelPrefix)) {
-                    labels.add(t.substring(labelPrefix.length()));
-                } else if (!t.equals(Tokenizer.EOS)) {
-                    text.append(text.isEmpty() ? "" : " ").append(t);
-                }
-            }
             try {
-                out.add(new HeldOutExample(new LabelledExample(text.toString(), labels), 0));
+                // The one line-to-example conversion, as for job files.
+                out.add(new HeldOutExample(LabelledExample.fromTokens(line.tokens(), labelPrefix), 0));
             } catch (IllegalArgumentException e) {
                 bad++;
             }
