@@ -1,5 +1,6 @@
 package dev.kindling.spring.model;
 
+import dev.kindling.core.io.AtomicFiles;
 import dev.kindling.spring.config.InvalidKindlingPropertyException;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -7,9 +8,7 @@ import org.springframework.util.ResourceUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Turns {@code kindling.models.<name>.checkpoint} into the file the engine loads. A plain path stays a path (the
@@ -28,42 +27,55 @@ final class ModelFiles {
         this.dataDirectory = dataDirectory;
     }
 
-    /** The local file of model {@code model}'s {@code location}, or null when no location is set. */
+    /** The local file of model {@code model}'s checkpoint {@code location}, or null when no location is set. */
     Path resolve(String model, String location) {
+        return resolve(model, "checkpoint", location);
+    }
+
+    /**
+     * The local file of {@code location}, set by {@code kindling.models.<model>.<property>} (named in errors), or null
+     * when no location is set.
+     */
+    Path resolve(String model, String property, String location) {
         if (location == null || location.isBlank()) {
             return null;
         }
         if (!isResourceLocation(location)) {
             return Path.of(location);
         }
-        String property = "kindling.models." + model + ".checkpoint";
+        String key = "kindling.models." + model + "." + property;
         Resource resource = resources.getResource(location);
         try {
             if (resource.isFile()) {
                 return resource.getFile().toPath();
             }
             if (!resource.exists()) {
-                throw new InvalidKindlingPropertyException(property, location, "no resource exists at that location",
+                throw new InvalidKindlingPropertyException(key, location, "no resource exists at that location",
                         "Point it at an existing model file: a path, or a classpath:, file: or https: location.");
             }
-            return copy(model, resource);
+            return copy(model, property, resource);
         } catch (IOException e) {
-            throw new InvalidKindlingPropertyException(property, location, "the model could not be read from there: " + e.getMessage(),
+            throw new InvalidKindlingPropertyException(key, location, "the file could not be read from there: " + e.getMessage(),
                     "Check that the location can be read from this machine, or copy the file here and give its path.");
         }
     }
 
-    private Path copy(String model, Resource resource) throws IOException {
+    /**
+     * Copies to {@code <data>/<model>/configured/<file name>} (a checkpoint) or {@code configured/<last part of the property>/}
+     * (e.g. {@code held-out/}): a checkpoint and a held-out file never overwrite each other.
+     */
+    private Path copy(String model, String property, Resource resource) throws IOException {
         String fileName = resource.getFilename() == null || resource.getFilename().isBlank() ? "model.bin" : resource.getFilename();
-        Path dir = Files.createDirectories(dataDirectory.resolve(model).resolve("configured"));
-        Path target = dir.resolve(fileName);
-        Path partial = Files.createTempFile(dir, fileName, ".partial");
-        try (InputStream in = resource.getInputStream()) {
-            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
+        Path dir = dataDirectory.resolve(model).resolve("configured");
+        if (!property.equals("checkpoint")) {
+            dir = dir.resolve(property.substring(property.lastIndexOf('.') + 1));
         }
+        Path target = dir.resolve(fileName);
+        AtomicFiles.replace(target, ch -> {
+            try (InputStream in = resource.getInputStream()) {
+                in.transferTo(java.nio.channels.Channels.newOutputStream(ch));
+            }
+        });
         return target;
     }
 

@@ -86,7 +86,7 @@ public class ModelsAutoConfiguration {
         /** The service's fine-tuning settings with each model's own tuning and guardrails. */
         private static FineTuningSettings withModels(FineTuningSettings settings, KindlingModelProperties properties, ModelFiles files) {
             FineTuningSettings.Builder b = settings.toBuilder();
-            properties.getModels().forEach((name, m) -> b.model(name, m.toTuning(name, location -> files.resolve(name, location))));
+            properties.getModels().forEach((name, m) -> b.model(name, m.toTuning(name, location -> files.resolve(name, "guardrails.gate.held-out", location))));
             try {
                 return b.build();
             } catch (IllegalArgumentException e) {
