@@ -164,7 +164,7 @@ final class EngineClassifier implements Classifier {
                 devices.add(d.toString());
             }
         }
-        return new ModelInfo(m.name(), m.version(), m.labelCount(), m.labelPrefix(), m.classifier().args().loss().flag(),
+        return new ModelInfo(m.name(), m.servingVersion(), m.labelCount(), m.labelPrefix(), m.classifier().args().loss().flag(),
                 m.settings().fineTuning() && engine.isFineTuning(), m.examplesApplied(), devices, engine.models().provenance(name));
     }
 

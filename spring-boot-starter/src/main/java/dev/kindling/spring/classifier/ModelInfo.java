@@ -8,7 +8,8 @@ import java.util.List;
  * A served model's state, for listings and health.
  *
  * @param name            the model's name
- * @param version         increases with every applied update or swap
+ * @param version         the version classification answers from (with a validation gate, the promoted one; learning may
+ *                        be ahead of it); increases with every promoted update or swap
  * @param labels          how many labels it knows
  * @param labelPrefix     the label prefix of its training files (e.g. {@code __label__})
  * @param kind            its output layer as the CLI's {@code -loss} value: hs, hsm or softmax
